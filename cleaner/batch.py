@@ -1,0 +1,182 @@
+"""Batch cleaning: find inputs, clean them in worker processes, write outputs atomically.
+
+A thin shell over `clean_bytes`: everything about a document's text lives in
+the core; this module only reads, writes, parallelizes and counts.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .core import clean_bytes
+from .decode import DecodeError
+from .rules import Ruleset, load_ruleset
+from .sidecar import dumps, to_sidecar
+
+SIDECAR_SUFFIX = ".meta.json"
+TMP_PREFIX = ".cleaner-tmp-"
+
+
+class UsageError(ValueError):
+    """A problem with the command line itself; nothing has been written."""
+
+
+@dataclass(frozen=True)
+class Job:
+    source: Path
+    text_out: Path
+    meta_out: Path
+
+
+@dataclass
+class FileReport:
+    source: str
+    error: str | None = None
+    dropped: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class Summary:
+    read: int = 0
+    written: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    dropped: Counter[str] = field(default_factory=Counter)
+
+    def add(self, report: FileReport) -> None:
+        self.read += 1
+        if report.error is None:
+            self.written += 1
+            self.dropped.update(report.dropped)
+        else:
+            self.failures.append((report.source, report.error))
+
+
+def plan(inputs: Sequence[str], outdir: str, glob: str = "*.txt") -> list[Job]:
+    """Map every input file to its outputs, mirroring each input directory's tree under `outdir`.
+
+    Raises UsageError for a missing input, an output directory inside an input
+    directory (or the reverse), or two inputs that would write the same output.
+    """
+    out_root = Path(outdir)
+    out_resolved = out_root.resolve()
+    pairs: list[tuple[Path, Path]] = []
+    for name in inputs:
+        path = Path(name)
+        if path.is_dir():
+            root = path.resolve()
+            if out_resolved == root or root in out_resolved.parents or out_resolved in root.parents:
+                raise UsageError(f"{name}: the output directory {outdir} must lie outside the input tree")
+            found = sorted(p for p in path.rglob(glob) if p.is_file() and not p.name.endswith(SIDECAR_SUFFIX))
+            pairs += [(p, p.relative_to(path)) for p in found]
+        elif path.is_file():
+            pairs.append((path, Path(path.name)))
+        else:
+            raise UsageError(f"{name}: no such file or directory")
+    jobs: list[Job] = []
+    claimed: dict[Path, Path] = {}
+    for source, rel in pairs:
+        text_out = out_root / rel.with_suffix(".txt")
+        if text_out in claimed:
+            raise UsageError(f"{source} and {claimed[text_out]} would both be written to {text_out}")
+        if text_out.resolve() == source.resolve():
+            raise UsageError(f"{source}: would be overwritten by its own output")
+        claimed[text_out] = source
+        jobs.append(Job(source, text_out, text_out.with_name(rel.with_suffix("").name + SIDECAR_SUFFIX)))
+    return jobs
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all: a temporary file beside it, fsync, rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{TMP_PREFIX}{os.getpid()}-{path.name}")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def clean_file(job: Job, ruleset: Ruleset, title: str = "keep") -> FileReport:
+    """Clean one file and write its text and sidecar; any failure becomes a one-line reason."""
+    report = FileReport(str(job.source))
+    try:
+        result = clean_bytes(job.source.read_bytes(), ruleset, title=title)
+        sidecar = dumps(to_sidecar(result, job.source.as_posix()))
+        write_atomic(job.text_out, result.text.encode("utf-8"))
+        write_atomic(job.meta_out, sidecar.encode("utf-8"))  # last: a sidecar means its text is complete
+    except DecodeError as exc:
+        report.error = str(exc)
+    except OSError as exc:
+        report.error = f"{exc.strerror or exc} ({exc.filename or job.source})"
+    except RecursionError:
+        report.error = "internal error: recursion too deep"
+    except Exception as exc:  # a bug must not stop the other files; say what it was
+        report.error = f"internal error: {type(exc).__name__}: {exc}"
+    else:
+        report.dropped.update(d.rule for d in result.record.dropped)
+    return report
+
+
+_worker: tuple[Ruleset, str] | None = None
+
+
+def _init_worker(rule_dirs: Sequence[str], title: str) -> None:
+    global _worker
+    _worker = (load_ruleset(rule_dirs), title)
+
+
+def _work(job: Job) -> FileReport:
+    assert _worker is not None
+    return clean_file(job, *_worker)
+
+
+def run(
+    jobs: Sequence[Job],
+    rule_dirs: Sequence[str] = (),
+    *,
+    title: str = "keep",
+    processes: int = 1,
+    on_report: Callable[[FileReport], None] | None = None,
+) -> Summary:
+    """Clean every job; with processes > 1 in a pool whose workers each load the rules once.
+
+    The rules are loaded here first, so a rule-file error (RuleError) is raised
+    before anything is written.
+    """
+    ruleset = load_ruleset(rule_dirs)
+    summary = Summary()
+    processes = max(1, min(processes, len(jobs)))
+    reports: Iterable[FileReport]
+    if processes == 1:
+        reports = (clean_file(job, ruleset, title) for job in jobs)
+        _collect(reports, summary, on_report)
+        return summary
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(processes, _init_worker, (list(rule_dirs), title)) as pool:
+        chunk = max(1, min(32, len(jobs) // (processes * 8)))
+        _collect(pool.imap_unordered(_work, jobs, chunksize=chunk), summary, on_report)
+    return summary
+
+
+def _collect(reports: Iterable[FileReport], summary: Summary, on_report: Callable[[FileReport], None] | None) -> None:
+    for report in reports:
+        summary.add(report)
+        if on_report:
+            on_report(report)
+
+
+def default_processes() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def progress_enabled(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()

@@ -1,0 +1,153 @@
+"""The pure core: text in, cleaned text and the record of every change out. No I/O here."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import __version__, engine, langid
+from .analyze import counts, reads_as_headline
+from .decode import decode
+from .normalize import NEWLINE_NAMES, repair_line, split_lines
+from .rules import FIELDS, Ruleset, load_ruleset
+
+TITLE_MODES = ("keep", "drop")
+TITLE_RULE = "cleaner/title"
+
+
+@dataclass(frozen=True)
+class Dropped:
+    line: int  # 1-based input line number
+    rule: str
+    text: str  # the line as the rules saw it (repaired, spaces folded)
+    raw: str | None = None  # the input line exactly, where it differs from `text`
+
+
+@dataclass(frozen=True)
+class Extracted:
+    line: int
+    field: str
+    value: str
+    rule: str
+    kept: bool
+
+
+@dataclass
+class Record:
+    """Everything cleaning did to one document; the sidecar, explain and restore all read this."""
+
+    site: str | None
+    lang: str
+    lang_prob: float
+    title: str | None
+    fields: dict[str, str | None]  # published, section, author
+    captions: list[str]
+    title_mode: str
+    dropped: list[Dropped]
+    extracted: list[Extracted]
+    ftfy: list[dict[str, object]]  # {"line": n, "fixes": [...]} per repaired line
+    normalized: dict[str, int]  # layout changes by kind
+    lines: int  # input lines, counting the piece after a final newline
+    newline: str
+    newline_exceptions: list[list[object]]  # [line, name] where the separator after `line` differs
+    paragraph_lines: list[int]  # input line of each output paragraph
+    raw_lines: list[list[object]]  # [line, exact input] for kept or blank lines shown differently
+    counts: dict[str, int]
+    ruleset: str
+    cleaner: str = __version__
+    source: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Result:
+    text: str
+    record: Record
+
+
+@lru_cache(maxsize=1)
+def default_ruleset() -> Ruleset:
+    return load_ruleset()
+
+
+def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, title: str = "keep", host: str | None = None) -> Result:
+    """Decode (raising DecodeError for binary input) and clean; the record carries the source's identity."""
+    decoded = decode(data)
+    result = clean_text(decoded.text, ruleset, title=title, host=host)
+    result.record.source = {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+        "encoding": decoded.encoding,
+        "bom": decoded.bom,
+        "format": "text",
+    }
+    return result
+
+
+def clean_text(text: str, ruleset: Ruleset | None = None, *, title: str = "keep", host: str | None = None) -> Result:
+    """Clean one document's text. `host`, when known, identifies the site before any fingerprint."""
+    if title not in TITLE_MODES:
+        raise ValueError(f"title must be one of {TITLE_MODES}, not {title!r}")
+    ruleset = ruleset or default_ruleset()
+    split = split_lines(text)
+    normalized: Counter[str] = Counter()
+    shown: list[str] = []
+    ftfy: list[dict[str, object]] = []
+    for number, piece in enumerate(split.lines, 1):
+        line, fixes = repair_line(piece, normalized)
+        shown.append(line)
+        if fixes:
+            ftfy.append({"line": number, "fixes": fixes})
+    at = [n for n, line in enumerate(shown) if line]  # input index of each non-blank line
+    lines = [shown[n] for n in at]
+
+    site = (ruleset.index.site_for_host(host) if host else None) or ruleset.index.identify(lines)
+    outcome = engine.Outcome()
+    engine.run(lines, ruleset.rules_for(site, None), outcome)
+    lang, prob = langid.detect(_joined(lines, outcome))
+    if lang != langid.UNDETERMINED and ruleset.has_lang_rules(site):
+        if engine.run(lines, ruleset.rules_for(site, lang), outcome):
+            lang, prob = langid.detect(_joined(lines, outcome))
+
+    values: dict[str, list[str]] = {f: [] for f in FIELDS}
+    for ex in outcome.extracted:
+        values[ex.field].append(ex.value)
+    headline = values["title"][0] if values["title"] else None
+    alive = outcome.alive(len(lines))
+    if headline is None and len(alive) > 1 and reads_as_headline(lines[alive[0]]):
+        headline = lines[alive[0]]
+        if title == "drop":
+            outcome.drop(alive[0], TITLE_RULE)
+            alive = alive[1:]
+
+    out = "\n\n".join(lines[i] for i in alive) + "\n" if alive else ""
+    kept_at = {at[i] for i in alive}
+    dropped = [
+        Dropped(at[i] + 1, rule, lines[i], None if split.lines[at[i]] == lines[i] else split.lines[at[i]])
+        for i, rule in sorted(outcome.dropped.items())
+    ]
+    dropped_at = {at[i] for i in outcome.dropped}
+    raw_lines: list[list[object]] = [
+        [n + 1, piece] for n, piece in enumerate(split.lines)
+        if n not in dropped_at and piece != (shown[n] if n in kept_at else "")
+    ]
+    names = [NEWLINE_NAMES[s] for s in split.separators]
+    newline = Counter(names).most_common(1)[0][0] if names else "lf"
+    normalized["newline"] = sum(1 for n in names if n != "lf")
+    normalized["blank-lines"] = len(split.lines) - len(at)
+    record = Record(
+        site=site, lang=lang, lang_prob=prob, title=headline,
+        fields={f: (values[f][0] if values[f] else None) for f in ("published", "section", "author")},
+        captions=values["caption"], title_mode=title, dropped=dropped,
+        extracted=[Extracted(at[e.index] + 1, e.field, e.value, e.rule, e.kept) for e in outcome.extracted],
+        ftfy=ftfy, normalized={k: v for k, v in sorted(normalized.items()) if v},
+        lines=len(split.lines), newline=newline,
+        newline_exceptions=[[i + 1, n] for i, n in enumerate(names) if n != newline],
+        paragraph_lines=[at[i] + 1 for i in alive], raw_lines=raw_lines,
+        counts=counts(out, len(alive)), ruleset=ruleset.digest,
+    )
+    return Result(out, record)
+
+
+def _joined(lines: list[str], outcome: engine.Outcome) -> str:
+    return "\n".join(lines[i] for i in outcome.alive(len(lines)))

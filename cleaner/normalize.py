@@ -1,0 +1,72 @@
+"""Line splitting and per-line repair: ftfy (which also applies NFC), Unicode spaces, folded white space.
+
+Every change is reported, so the record can say what was done and `restore`
+can put the original line back.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+NEWLINE_NAMES = {"\n": "lf", "\r\n": "crlf", "\r": "cr"}
+NEWLINE_CHARS = {name: sep for sep, name in NEWLINE_NAMES.items()}
+
+# Lines that can need no ftfy fix: printable ASCII without HTML entities.
+_ASCII_CLEAN = re.compile(r"[\x20-\x25\x27-\x7e]*")
+# Every Unicode space separator, tab and the odd line separators inside a line.
+_ODD_SPACE = re.compile(r"[^\S ]|[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_SPACE_RUN = re.compile(r"  +")
+
+_FTFY_CONFIG = None
+
+
+@dataclass(frozen=True)
+class Split:
+    """A text as lines and the separators between them (one fewer than lines)."""
+
+    lines: list[str]
+    separators: list[str]
+
+    def join(self) -> str:
+        out = [self.lines[0]]
+        for sep, line in zip(self.separators, self.lines[1:]):
+            out += (sep, line)
+        return "".join(out)
+
+
+def split_lines(text: str) -> Split:
+    """Split on LF, CRLF and CR only, keeping each separator for restore."""
+    parts = _NEWLINE.split(text)
+    return Split(parts, _NEWLINE.findall(text))
+
+
+def _ftfy_config():
+    global _FTFY_CONFIG
+    if _FTFY_CONFIG is None:
+        from ftfy import TextFixerConfig
+
+        # Curly quotes are the author's typography, not damage.
+        _FTFY_CONFIG = TextFixerConfig(uncurl_quotes=False, explain=True)
+    return _FTFY_CONFIG
+
+
+def repair_line(line: str, counts: Counter[str]) -> tuple[str, list[str]]:
+    """Return the line as output shows it and ftfy's fixes; count layout changes in `counts`."""
+    fixes: list[str] = []
+    if not _ASCII_CLEAN.fullmatch(line):
+        from ftfy import fix_and_explain
+
+        fixed, explanation = fix_and_explain(line, config=_ftfy_config())
+        if fixed != line:
+            fixes = [f"{action}:{param}" for action, param in explanation or ()]
+            line = fixed
+        line, n = _ODD_SPACE.subn(" ", line)
+        counts["unicode-space"] += n
+    line, n = _SPACE_RUN.subn(" ", line)
+    counts["fold-space"] += n
+    stripped = line.strip(" ")
+    if stripped != line:
+        counts["strip"] += 1
+    return stripped, fixes

@@ -1,0 +1,304 @@
+"""Rule files: load TOML, validate every key, compile patterns once per run.
+
+Rule files are data. Loading one never runs code; every problem is reported
+as `RuleError` naming the file and the rule before any document is touched.
+The format is documented in rules/README.md.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Iterable
+
+from .sites import SiteIndex
+
+ACTIONS = ("drop", "block", "cut", "extract")
+ZONES = ("head", "tail", "any")
+FIELDS = ("title", "published", "section", "caption", "author")
+DEFAULT_WITHIN = 15
+GENERIC = "generic"
+
+_HEADER_KEYS = {
+    "site": {"id", "name", "domains", "fingerprints", "lang", "about"},
+    "generic": {"id", "lang", "about"},
+}
+_RULE_KEYS = {
+    "id", "about", "action", "match", "zone", "within", "then", "ignore_case",
+    "field", "date_format", "keep_line", "lang", "removes", "keeps", "values",
+}
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_DATE_TIME_DIRECTIVES = re.compile(r"%[HIMSXcfp]")
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be used: names the file, the rule and the reason."""
+
+    def __init__(self, path: str, rule: str | None, reason: str) -> None:
+        self.path, self.rule, self.reason = path, rule, reason
+        super().__init__(f"{path}: {rule}: {reason}" if rule else f"{path}: {reason}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One compiled rule; `id` is qualified as `<site or generic>/<rule id>`."""
+
+    id: str
+    action: str
+    pattern: re.Pattern[str]
+    zone: str = "any"
+    within: int | float = DEFAULT_WITHIN  # lines, or a share of the document's lines
+    then: tuple[re.Pattern[str], ...] = ()
+    field: str | None = None
+    date_formats: tuple[str, ...] = ()
+    keep_line: bool = False
+    lang: frozenset[str] | None = None
+    about: str = ""
+    removes: tuple[str, ...] = ()
+    keeps: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+    source: str = ""
+
+    def value_of(self, match: re.Match[str]) -> str | None:
+        """The value an extract rule lifts from a matching line, ISO 8601 for dates; None if it does not parse."""
+        raw = match.groupdict().get("value") or match.group(0)
+        raw = raw.strip()
+        if not self.date_formats:
+            return raw
+        from datetime import datetime
+
+        for fmt in self.date_formats:
+            try:
+                moment = datetime.strptime(raw, fmt)
+            except ValueError:
+                continue
+            return moment.isoformat() if _DATE_TIME_DIRECTIVES.search(fmt) else moment.date().isoformat()
+        return None
+
+
+@dataclass(frozen=True)
+class Site:
+    id: str
+    name: str
+    domains: tuple[str, ...]
+    fingerprints: tuple[re.Pattern[str], ...]
+    rules: tuple[Rule, ...]
+    source: str
+
+
+@dataclass
+class Ruleset:
+    """All loaded rules. A document runs the generic rules and its own site's rules only."""
+
+    sites: dict[str, Site]
+    generic: tuple[Rule, ...]
+    files: tuple[str, ...]
+    digest: str
+    _cache: dict[tuple[str | None, str | None], tuple[Rule, ...]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def index(self) -> SiteIndex:
+        return SiteIndex({s.id: s.fingerprints for s in self.sites.values()},
+                         {d: s.id for s in self.sites.values() for d in s.domains})
+
+    def rules_for(self, site: str | None, lang: str | None) -> tuple[Rule, ...]:
+        """Site rules first, then generic ones; language-tagged rules only when `lang` is theirs.
+
+        With lang None, only rules without a language tag run.
+        """
+        key = (site, lang)
+        if key not in self._cache:
+            own = self.sites[site].rules if site else ()
+            self._cache[key] = tuple(r for r in own + self.generic
+                                     if r.lang is None or (lang is not None and lang in r.lang))
+        return self._cache[key]
+
+    def has_lang_rules(self, site: str | None) -> bool:
+        own = self.sites[site].rules if site else ()
+        return any(r.lang is not None for r in own + self.generic)
+
+    def all_rules(self) -> Iterable[Rule]:
+        for site in self.sites.values():
+            yield from site.rules
+        yield from self.generic
+
+
+def shipped_rules_dir() -> Path:
+    return Path(str(files("cleaner.builtin_rules")))
+
+
+def load_ruleset(extra_dirs: Iterable[str | Path] = (), shipped: bool = True) -> Ruleset:
+    """Load the shipped rules (unless `shipped` is False) and every `*.toml` below `extra_dirs`."""
+    dirs = ([shipped_rules_dir()] if shipped else []) + [Path(d) for d in extra_dirs]
+    paths: list[Path] = []
+    for d in dirs:
+        if not d.is_dir():
+            raise RuleError(str(d), None, "not a directory of rule files")
+        paths += sorted(p for p in d.rglob("*.toml") if p.is_file())
+    return build_ruleset([(str(p), p.read_bytes()) for p in paths])
+
+
+def build_ruleset(sources: list[tuple[str, bytes]]) -> Ruleset:
+    """Compile rule files given as (name, TOML bytes); raise RuleError on the first problem."""
+    sites: dict[str, Site] = {}
+    generic: list[Rule] = []
+    seen_generic: dict[str, str] = {}
+    for path, data in sources:
+        doc = _parse(path, data)
+        kind = _header_kind(path, doc)
+        header = doc[kind]
+        _check_keys(path, None, header, _HEADER_KEYS[kind], f"[{kind}]")
+        ns_id = _req_str(path, None, header, "id")
+        if not _ID.fullmatch(ns_id):
+            raise RuleError(path, None, f"[{kind}] id {ns_id!r} must be lowercase letters, digits and '-'")
+        file_lang = _lang(path, None, header.get("lang"))
+        namespace = ns_id if kind == "site" else GENERIC
+        rules = tuple(_rule(path, namespace, i, raw, file_lang) for i, raw in enumerate(_rule_tables(path, doc)))
+        if kind == "generic":
+            for r in rules:
+                if r.id in seen_generic:
+                    raise RuleError(path, r.id, f"duplicate rule id (also in {seen_generic[r.id]})")
+                seen_generic[r.id] = path
+            generic += rules
+            continue
+        if ns_id in sites:
+            raise RuleError(path, None, f"duplicate site id {ns_id!r} (also in {sites[ns_id].source})")
+        fingerprints = tuple(_compile(path, f"{ns_id} fingerprint", p, False)
+                             for p in _str_list(path, None, header, "fingerprints"))
+        if not fingerprints and not header.get("domains"):
+            raise RuleError(path, None, "[site] needs fingerprints or domains to be recognized")
+        sites[ns_id] = Site(ns_id, str(header.get("name", ns_id)),
+                            tuple(d.lower() for d in _str_list(path, None, header, "domains")),
+                            fingerprints, rules, path)
+    digest = hashlib.sha256()
+    for part in sorted(hashlib.sha256(data).hexdigest() for _, data in sources):
+        digest.update(part.encode())
+    return Ruleset(sites, tuple(generic), tuple(p for p, _ in sources), "sha256:" + digest.hexdigest())
+
+
+def _parse(path: str, data: bytes) -> dict[str, Any]:
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise RuleError(path, None, f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(path, None, f"bad TOML: {exc}") from None
+
+
+def _header_kind(path: str, doc: dict[str, Any]) -> str:
+    kinds = [k for k in _HEADER_KEYS if k in doc]
+    if len(kinds) != 1:
+        raise RuleError(path, None, "a rule file needs exactly one [site] or [generic] table")
+    unknown = set(doc) - {kinds[0], "rule"}
+    if unknown:
+        raise RuleError(path, None, f"unknown top-level key(s): {', '.join(sorted(unknown))}")
+    if not isinstance(doc[kinds[0]], dict):
+        raise RuleError(path, None, f"{kinds[0]} must be a table")
+    return kinds[0]
+
+
+def _rule_tables(path: str, doc: dict[str, Any]) -> list[dict[str, Any]]:
+    tables = doc.get("rule", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise RuleError(path, None, "rules must be [[rule]] tables")
+    return tables
+
+
+def _rule(path: str, namespace: str, index: int, raw: dict[str, Any], file_lang: frozenset[str] | None) -> Rule:
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
+        raise RuleError(path, f"rule #{index + 1}", "needs an id of lowercase letters, digits and '-'")
+    qid = f"{namespace}/{rule_id}"
+    _check_keys(path, qid, raw, _RULE_KEYS, "rule")
+    action = raw.get("action", "drop")
+    if action not in ACTIONS:
+        raise RuleError(path, qid, f"action must be one of {', '.join(ACTIONS)}, not {action!r}")
+    zone = raw.get("zone", "any")
+    if zone not in ZONES:
+        raise RuleError(path, qid, f"zone must be one of {', '.join(ZONES)}, not {zone!r}")
+    ignore_case = raw.get("ignore_case", False)
+    if not isinstance(ignore_case, bool):
+        raise RuleError(path, qid, "ignore_case must be true or false")
+    pattern = _compile(path, qid, _req_str(path, qid, raw, "match"), ignore_case)
+    then = tuple(_compile(path, qid, p, ignore_case) for p in _str_list(path, qid, raw, "then"))
+    if then and action != "block":
+        raise RuleError(path, qid, "'then' belongs to block rules")
+    if action == "block" and not then:
+        raise RuleError(path, qid, "a block rule needs 'then': patterns for the lines after its start")
+    fld = raw.get("field")
+    date_formats = raw.get("date_format", ())
+    date_formats = (date_formats,) if isinstance(date_formats, str) else tuple(date_formats)
+    if action == "extract":
+        if fld not in FIELDS:
+            raise RuleError(path, qid, f"an extract rule needs field = one of {', '.join(FIELDS)}")
+        if not all(isinstance(f, str) for f in date_formats):
+            raise RuleError(path, qid, "date_format must be a string or a list of strings")
+    else:
+        for key in ("field", "date_format", "keep_line", "values"):
+            if key in raw:
+                raise RuleError(path, qid, f"'{key}' belongs to extract rules")
+    keep_line = raw.get("keep_line", False)
+    if not isinstance(keep_line, bool):
+        raise RuleError(path, qid, "keep_line must be true or false")
+    removes = tuple(_str_list(path, qid, raw, "removes"))
+    values = tuple(_str_list(path, qid, raw, "values"))
+    if values and len(values) != len(removes):
+        raise RuleError(path, qid, "'values' must give one value per 'removes' case")
+    rule_lang = _lang(path, qid, raw.get("lang"))
+    return Rule(
+        id=qid, action=action, pattern=pattern, zone=zone, within=_within(path, qid, raw.get("within")),
+        then=then, field=fld, date_formats=date_formats, keep_line=keep_line,
+        lang=rule_lang if rule_lang is not None else file_lang, about=str(raw.get("about", "")),
+        removes=removes, keeps=tuple(_str_list(path, qid, raw, "keeps")), values=values, source=path,
+    )
+
+
+def _compile(path: str, rule: str, pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+    except re.error as exc:
+        raise RuleError(path, rule, f"bad regex {pattern!r}: {exc}") from None
+
+
+def _within(path: str, rule: str, value: Any) -> int | float:
+    if value is None:
+        return DEFAULT_WITHIN
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{1,3}%", value) and 0 < int(value[:-1]) <= 100:
+        return int(value[:-1]) / 100
+    raise RuleError(path, rule, f"within must be a positive number of lines or a share like \"50%\", not {value!r}")
+
+
+def _lang(path: str, rule: str | None, value: Any) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise RuleError(path, rule, "lang must be a language code or a list of them")
+    return frozenset(value)
+
+
+def _check_keys(path: str, rule: str | None, table: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = set(table) - allowed
+    if unknown:
+        raise RuleError(path, rule, f"unknown key(s) in {where}: {', '.join(sorted(unknown))}")
+
+
+def _req_str(path: str, rule: str | None, table: dict[str, Any], key: str) -> str:
+    value = table.get(key)
+    if not isinstance(value, str) or not value:
+        raise RuleError(path, rule, f"'{key}' must be a non-empty string")
+    return value
+
+
+def _str_list(path: str, rule: str | None, table: dict[str, Any], key: str) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(path, rule, f"'{key}' must be a list of strings")
+    return value

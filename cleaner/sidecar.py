@@ -1,0 +1,58 @@
+"""The record as JSON: the `x.meta.json` written beside each `x.txt`.
+
+The schema is versioned and shipped as cleaner/schema/sidecar-1.schema.json.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from .core import Record, Result
+
+SCHEMA = "corpus-cleaner/sidecar/1"
+
+
+def to_sidecar(result: Result, path: str) -> dict[str, Any]:
+    """The sidecar object for `result`, whose input was read from `path`."""
+    r: Record = result.record
+    return {
+        "schema": SCHEMA,
+        "cleaner": r.cleaner,
+        "ruleset": r.ruleset,
+        "source": {"path": path, **r.source},
+        "output": {"sha256": hashlib.sha256(result.text.encode("utf-8")).hexdigest(), **r.counts},
+        "site": r.site,
+        "title": r.title,
+        **r.fields,
+        "captions": r.captions,
+        "lang": {"code": r.lang, "prob": r.lang_prob},
+        "title_mode": r.title_mode,
+        "repairs": {"ftfy": r.ftfy, "normalize": r.normalized},
+        "dropped": [
+            {"line": d.line, "rule": d.rule, "text": d.text, **({"raw": d.raw} if d.raw is not None else {})}
+            for d in r.dropped
+        ],
+        "extracted": [
+            {"line": e.line, "field": e.field, "value": e.value, "rule": e.rule, "kept": e.kept}
+            for e in r.extracted
+        ],
+        "layout": {
+            "lines": r.lines,
+            "newline": r.newline,
+            "newline_exceptions": r.newline_exceptions,
+            "paragraph_lines": r.paragraph_lines,
+            "raw_lines": r.raw_lines,
+        },
+    }
+
+
+def dumps(sidecar: dict[str, Any]) -> str:
+    """Stable bytes: fixed key order, UTF-8, one trailing newline."""
+    return json.dumps(sidecar, ensure_ascii=False, indent=1) + "\n"
+
+
+def schema() -> dict[str, Any]:
+    from importlib.resources import files
+
+    return json.loads(files("cleaner.schema").joinpath("sidecar-1.schema.json").read_text("utf-8"))
