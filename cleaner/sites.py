@@ -37,15 +37,19 @@ class SiteIndex:
                 return site
         return None
 
+    def candidates(self, line: str) -> list[tuple[str, re.Pattern[str]]]:
+        """The (site, fingerprint) pairs worth trying on `line`: those keyed by one of its words."""
+        found = list(self._always)
+        for word in set(_WORD.findall(line.lower())):
+            found += self._by_word.get(word, ())
+        return found
+
     def identify(self, lines: Sequence[str]) -> str | None:
         """The site with most distinct fingerprints matching the first and last WINDOW lines; ties by id."""
         window = list(lines[:WINDOW]) + list(lines[max(WINDOW, len(lines) - WINDOW):])
         hits: dict[str, set[int]] = defaultdict(set)
         for line in window:
-            candidates = list(self._always)
-            for word in set(_WORD.findall(line.lower())):
-                candidates += self._by_word.get(word, ())
-            for site, pattern in candidates:
+            for site, pattern in self.candidates(line):
                 if pattern.search(line):
                     hits[site].add(id(pattern))
         if not hits:

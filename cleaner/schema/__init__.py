@@ -1,0 +1,1 @@
+"""JSON Schemas of the files corpus-cleaner writes, shipped as package data."""

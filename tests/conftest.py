@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaner.core import default_ruleset
+from cleaner.rules import Ruleset
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SEEDS_RAW = SHARED / "seeds" / "raw"
+SEEDS_EXPECTED = SHARED / "seeds" / "expected"
+DEVSET = SHARED / "devset"
+
+needs_shared = pytest.mark.skipif(not SEEDS_RAW.is_dir(), reason="../shared (seeds and devset) is not beside this checkout")
+
+
+@pytest.fixture(scope="session")
+def ruleset() -> Ruleset:
+    return default_ruleset()
+
+
+@pytest.fixture(scope="session")
+def seed_meta() -> dict:
+    return json.loads((SEEDS_EXPECTED / "meta.json").read_text("utf-8"))
+
+
+def devset_sample(n: int) -> list[Path]:
+    """Every k-th devset text-recall file, n in all: a spread over sites and languages."""
+    files = sorted((DEVSET / "text-recall").glob("*.txt"))
+    step = max(1, len(files) // n)
+    return files[::step][:n]
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

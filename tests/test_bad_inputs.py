@@ -1,0 +1,68 @@
+"""A folder of good, empty, binary and Latin-1 files: the run goes on and says what failed."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ARTICLE = "Cafés Reopen Across Paris\n\nThe café crème is back on the terraces this week, owners said on Monday.\n"
+
+
+def test_mixed_folder(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(ARTICLE, "utf-8")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    (src / "latin1.txt").write_bytes(ARTICLE.encode("latin-1"))
+    before = {p.name: p.read_bytes() for p in src.iterdir()}
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out)],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    failed = [l for l in proc.stderr.splitlines() if "binary.txt" in l]
+    assert len(failed) == 1 and "binary" in failed[0].split(": ", 1)[1]
+    assert "read 4, written 3, failed 1" in proc.stderr
+    for name in ("good", "latin1"):
+        assert (out / f"{name}.txt").read_text("utf-8") == ARTICLE
+        assert "café crème" in (out / f"{name}.txt").read_text("utf-8")
+    assert json.loads((out / "latin1.meta.json").read_text("utf-8"))["source"]["encoding"] == "cp1252"
+    assert (out / "empty.txt").read_bytes() == b""
+    assert not (out / "binary.txt").exists() and not (out / "binary.meta.json").exists()
+    assert {p.name: p.read_bytes() for p in src.iterdir()} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".cleaner-tmp-")]
+
+
+def test_output_inside_input_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, "utf-8")
+    from cleaner.cli import main
+
+    assert main(["clean", str(tmp_path), "-o", str(tmp_path / "out"), "--quiet"]) == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_two_inputs_for_one_output_are_refused(tmp_path: Path) -> None:
+    for d in ("x", "y"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "a.txt").write_text(ARTICLE, "utf-8")
+    from cleaner.cli import main
+
+    assert main(["clean", str(tmp_path / "x" / "a.txt"), str(tmp_path / "y" / "a.txt"), "-o", str(tmp_path / "out")]) == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_tree_is_mirrored_and_glob_applies(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "a" / "b").mkdir(parents=True)
+    (src / "a" / "b" / "doc.txt").write_text(ARTICLE, "utf-8")
+    (src / "a" / "doc.md").write_text(ARTICLE, "utf-8")
+    from cleaner.cli import main
+
+    assert main(["clean", str(src), "-o", str(tmp_path / "out"), "--quiet"]) == 0
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()) == [
+        "a/b/doc.meta.json", "a/b/doc.txt"]
+    assert main(["clean", str(src), "-o", str(tmp_path / "md"), "--glob", "*.md", "--quiet"]) == 0
+    assert (tmp_path / "md" / "a" / "doc.txt").read_text("utf-8") == ARTICLE

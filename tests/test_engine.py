@@ -1,0 +1,75 @@
+"""Rule semantics: zones, blocks, cuts, extraction, and running to a fixed point."""
+from __future__ import annotations
+
+from cleaner import clean_text
+from cleaner.rules import build_ruleset
+
+BODY = [f"Paragraph {i} of the article says something long enough to be content." for i in range(1, 31)]
+
+
+def rules(body: str, site: str = "") -> object:
+    header = f'[site]\nid = "{site}"\nfingerprints = ["^SITE-{site.upper()}$"]\n' if site else '[generic]\nid = "t"\n'
+    return build_ruleset([("t.toml", (header + body).encode())])
+
+
+def test_zone_head_and_within() -> None:
+    rs = rules('[[rule]]\nid = "x"\nmatch = "^MENU$"\nzone = "head"\nwithin = 3\n')
+    doc = "\n".join(["MENU", "Title Of The Story", "MENU", "MENU"] + BODY + ["MENU"])
+    out = clean_text(doc, rs).text.rstrip("\n").split("\n\n")
+    # the first MENU and, once it has gone, the next ones as they move into the first three lines
+    assert out[:2] == ["Title Of The Story", BODY[0]]
+    assert out[-1] == "MENU"  # outside the head zone
+
+
+def test_tail_zone_share() -> None:
+    rs = rules('[[rule]]\nid = "x"\nmatch = "^Tags$"\nzone = "tail"\nwithin = "10%"\n')
+    doc = "\n".join(["Tags"] + BODY + ["Tags", "Last"])
+    out = clean_text(doc, rs).text.rstrip("\n").split("\n\n")
+    assert out[0] == "Tags" and "Tags" not in out[1:]
+
+
+def test_block_needs_every_follower() -> None:
+    rs = rules('[[rule]]\nid = "b"\naction = "block"\nmatch = "^RELATED:$"\nthen = ["^[^.]+$"]\n')
+    kept = clean_text("\n".join(BODY[:2] + ["RELATED:", "A full sentence follows here."] + BODY[2:4]), rs).text
+    assert "RELATED:" in kept
+    gone = clean_text("\n".join(BODY[:2] + ["RELATED:", "", "Linked Headline Here"] + BODY[2:4]), rs)
+    assert "RELATED:" not in gone.text and "Linked Headline Here" not in gone.text
+    assert [(d.line, d.rule) for d in gone.record.dropped] == [(3, "generic/b"), (5, "generic/b")]
+
+
+def test_cut_drops_to_the_end_only_from_the_tail() -> None:
+    rs = rules('[[rule]]\nid = "c"\naction = "cut"\nmatch = "^Comments$"\nzone = "tail"\nwithin = 5\n')
+    doc = BODY[:20] + ["Comments"] + BODY[20:]
+    assert "Comments" in clean_text("\n".join(doc), rs).text
+    doc = BODY + ["Comments", "Reader one says hi", "Reader two says bye"]
+    out = clean_text("\n".join(doc), rs)
+    assert out.text.rstrip("\n").split("\n\n") == BODY
+    assert {d.rule for d in out.record.dropped} == {"generic/c"} and len(out.record.dropped) == 3
+
+
+def test_extract_with_and_without_keeping_the_line() -> None:
+    rs = rules(
+        '[[rule]]\nid = "by"\naction = "extract"\nfield = "author"\nmatch = "^By (?P<value>[A-Z][a-z]+ [A-Z][a-z]+)$"\nkeep_line = true\n'
+        '[[rule]]\nid = "d"\naction = "extract"\nfield = "published"\nmatch = "^Posted (?P<value>\\\\d\\\\d/\\\\d\\\\d/\\\\d{4})$"\n'
+        'date_format = ["%d/%m/%Y"]\n'
+    )
+    out = clean_text("\n".join(["By Jane Doe", "Posted 31/12/2023", "Posted 99/99/2023"] + BODY[:3]), rs)
+    assert out.record.fields["author"] == "Jane Doe"
+    assert out.record.fields["published"] == "2023-12-31"
+    assert out.text.rstrip("\n").split("\n\n")[:2] == ["By Jane Doe", "Posted 99/99/2023"]  # unparsable date: line kept
+
+
+def test_site_rules_run_only_on_their_site() -> None:
+    rs = rules('[[rule]]\nid = "x"\nmatch = "^Subscribe$"\n', site="acme")
+    on_site = clean_text("\n".join(["SITE-ACME", "Subscribe"] + BODY[:3]), rs)
+    assert on_site.record.site == "acme" and "Subscribe" not in on_site.text
+    off_site = clean_text("\n".join(["Subscribe"] + BODY[:3]), rs)
+    assert off_site.record.site is None and "Subscribe" in off_site.text
+
+
+def test_language_tagged_rules_run_on_their_language_only() -> None:
+    rs = rules('[[rule]]\nid = "x"\nmatch = "^Kommentar schreiben$"\nlang = "de"\n')
+    de = "Die Regierung hat am Montag neue Regeln für den Verkehr in der Stadt beschlossen, sagte ein Sprecher."
+    en = "The government adopted new rules for traffic in the city on Monday, a spokesman said on Tuesday."
+    assert "Kommentar" not in clean_text(f"{de}\n{de}\nKommentar schreiben\n", rs).text
+    assert "Kommentar" in clean_text(f"{en}\n{en}\nKommentar schreiben\n", rs).text
