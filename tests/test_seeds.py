@@ -84,3 +84,4 @@ def test_title_drop_moves_headline_to_sidecar_only(tmp_path: Path, seed_meta: di
     assert not text.startswith(seed_meta[name]["title"])
     assert text == (SEEDS_EXPECTED / name).read_text("utf-8").split("\n\n", 1)[1]
     assert {"line": 8, "rule": "cleaner/title", "text": seed_meta[name]["title"]} in sidecar["dropped"]
+
