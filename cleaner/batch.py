@@ -155,10 +155,8 @@ def run(
     ruleset = load_ruleset(rule_dirs)
     summary = Summary()
     processes = max(1, min(processes, len(jobs)))
-    reports: Iterable[FileReport]
     if processes == 1:
-        reports = (clean_file(job, ruleset, title) for job in jobs)
-        _collect(reports, summary, on_report)
+        _collect((clean_file(job, ruleset, title) for job in jobs), summary, on_report)
         return summary
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(processes, _init_worker, (list(rule_dirs), title)) as pool:

@@ -50,7 +50,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed its message
         return int(exc.code or 0)
-    return _clean(args)
+    try:
+        return _clean(args)
+    except KeyboardInterrupt:
+        print("cleaner: interrupted; outputs written so far are complete", file=sys.stderr)
+        return 130
 
 
 def _clean(args: argparse.Namespace) -> int:
