@@ -11,15 +11,15 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from .core import clean_bytes
 from .decode import DecodeError
 from .rules import Ruleset, load_ruleset
-from .sidecar import dumps, to_sidecar
+from .sidecar import SUFFIX, dumps, sidecar_path, to_sidecar
 
-SIDECAR_SUFFIX = ".meta.json"
 TMP_PREFIX = ".cleaner-tmp-"
+Options = dict[str, Any]  # keyword options of clean_bytes: title, ftfy
 
 
 class UsageError(ValueError):
@@ -56,7 +56,25 @@ class Summary:
             self.failures.append((report.source, report.error))
 
 
-def plan(inputs: Sequence[str], outdir: str, glob: str = "*.txt") -> list[Job]:
+def expand(inputs: Sequence[str], globs: Sequence[str] = ("*.txt",)) -> list[tuple[Path, Path]]:
+    """(file, path relative to its input) for every file named or found below a named directory.
+
+    Sidecars are never inputs. Raises UsageError for an input that does not exist.
+    """
+    found: list[tuple[Path, Path]] = []
+    for name in inputs:
+        path = Path(name)
+        if path.is_dir():
+            matches = {p for pattern in globs for p in path.rglob(pattern)}
+            found += [(p, p.relative_to(path)) for p in sorted(matches) if p.is_file() and not p.name.endswith(SUFFIX)]
+        elif path.is_file():
+            found.append((path, Path(path.name)))
+        else:
+            raise UsageError(f"{name}: no such file or directory")
+    return found
+
+
+def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",)) -> list[Job]:
     """Map every input file to its outputs, mirroring each input directory's tree under `outdir`.
 
     Raises UsageError for a missing input, an output directory inside an input
@@ -64,29 +82,20 @@ def plan(inputs: Sequence[str], outdir: str, glob: str = "*.txt") -> list[Job]:
     """
     out_root = Path(outdir)
     out_resolved = out_root.resolve()
-    pairs: list[tuple[Path, Path]] = []
     for name in inputs:
-        path = Path(name)
-        if path.is_dir():
-            root = path.resolve()
-            if out_resolved == root or root in out_resolved.parents or out_resolved in root.parents:
-                raise UsageError(f"{name}: the output directory {outdir} must lie outside the input tree")
-            found = sorted(p for p in path.rglob(glob) if p.is_file() and not p.name.endswith(SIDECAR_SUFFIX))
-            pairs += [(p, p.relative_to(path)) for p in found]
-        elif path.is_file():
-            pairs.append((path, Path(path.name)))
-        else:
-            raise UsageError(f"{name}: no such file or directory")
+        root = Path(name).resolve()
+        if Path(name).is_dir() and (out_resolved == root or root in out_resolved.parents or out_resolved in root.parents):
+            raise UsageError(f"{name}: the output directory {outdir} must lie outside the input tree")
     jobs: list[Job] = []
     claimed: dict[Path, Path] = {}
-    for source, rel in pairs:
+    for source, rel in expand(inputs, globs):
         text_out = out_root / rel.with_suffix(".txt")
         if text_out in claimed:
             raise UsageError(f"{source} and {claimed[text_out]} would both be written to {text_out}")
         if text_out.resolve() == source.resolve():
             raise UsageError(f"{source}: would be overwritten by its own output")
         claimed[text_out] = source
-        jobs.append(Job(source, text_out, text_out.with_name(rel.with_suffix("").name + SIDECAR_SUFFIX)))
+        jobs.append(Job(source, text_out, sidecar_path(text_out)))
     return jobs
 
 
@@ -105,11 +114,11 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def clean_file(job: Job, ruleset: Ruleset, title: str = "keep") -> FileReport:
+def clean_file(job: Job, ruleset: Ruleset, options: Options) -> FileReport:
     """Clean one file and write its text and sidecar; any failure becomes a one-line reason."""
     report = FileReport(str(job.source))
     try:
-        result = clean_bytes(job.source.read_bytes(), ruleset, title=title)
+        result = clean_bytes(job.source.read_bytes(), ruleset, **options)
         sidecar = dumps(to_sidecar(result, job.source.as_posix()))
         write_atomic(job.text_out, result.text.encode("utf-8"))
         write_atomic(job.meta_out, sidecar.encode("utf-8"))  # last: a sidecar means its text is complete
@@ -126,12 +135,12 @@ def clean_file(job: Job, ruleset: Ruleset, title: str = "keep") -> FileReport:
     return report
 
 
-_worker: tuple[Ruleset, str] | None = None
+_worker: tuple[Ruleset, Options] | None = None
 
 
-def _init_worker(rule_dirs: Sequence[str], title: str) -> None:
+def _init_worker(rule_dirs: Sequence[str], options: Options) -> None:
     global _worker
-    _worker = (load_ruleset(rule_dirs), title)
+    _worker = (load_ruleset(rule_dirs), options)
 
 
 def _work(job: Job) -> FileReport:
@@ -143,7 +152,7 @@ def run(
     jobs: Sequence[Job],
     rule_dirs: Sequence[str] = (),
     *,
-    title: str = "keep",
+    options: Options | None = None,
     processes: int = 1,
     on_report: Callable[[FileReport], None] | None = None,
 ) -> Summary:
@@ -153,13 +162,14 @@ def run(
     before anything is written.
     """
     ruleset = load_ruleset(rule_dirs)
+    options = options or {}
     summary = Summary()
     processes = max(1, min(processes, len(jobs)))
     if processes == 1:
-        _collect((clean_file(job, ruleset, title) for job in jobs), summary, on_report)
+        _collect((clean_file(job, ruleset, options) for job in jobs), summary, on_report)
         return summary
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(processes, _init_worker, (list(rule_dirs), title)) as pool:
+    with multiprocessing.get_context(method).Pool(processes, _init_worker, (list(rule_dirs), options)) as pool:
         chunk = max(1, min(32, len(jobs) // (processes * 8)))
         _collect(pool.imap_unordered(_work, jobs, chunksize=chunk), summary, on_report)
     return summary

@@ -1,8 +1,9 @@
-"""The `cleaner` command line: a thin shell over the batch runner and the core."""
+"""The `cleaner` command line: thin shells over the batch runner, in-place fixing and restore."""
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from . import __version__
@@ -18,20 +19,41 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"corpus-cleaner {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    clean = sub.add_parser("clean", help="clean files and directories into an output directory",
+
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--rules", action="append", default=[], metavar="DIR",
+                        help="also load the rule files below DIR (repeatable; adds to the configuration's)")
+    shared.add_argument("--title", choices=("keep", "drop"), default=None,
+                        help="keep the headline as the first paragraph (default), or move it to the sidecar only")
+    shared.add_argument("--config", metavar="FILE", type=Path, default=None,
+                        help="cleaner.toml or pyproject.toml to use (default: found from the working directory)")
+    shared.add_argument("--glob", action="append", default=None, metavar="PATTERN", dest="globs",
+                        help="file names to take from directories (repeatable; default: *.txt)")
+
+    clean = sub.add_parser("clean", parents=[shared], help="clean files and directories into an output directory",
                            description="Clean INPUT files and directories into OUTDIR, mirroring each "
                            "directory's tree: a/b.txt becomes OUTDIR/a/b.txt and OUTDIR/a/b.meta.json.")
     clean.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, or a directory searched recursively")
     clean.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="where cleaned texts and sidecars go")
-    clean.add_argument("--glob", default="*.txt", metavar="PATTERN",
-                       help="file names to take from input directories (default: *.txt)")
-    clean.add_argument("--rules", action="append", default=[], metavar="DIR",
-                       help="also load the rule files below DIR (repeatable)")
-    clean.add_argument("--title", choices=("keep", "drop"), default="keep",
-                       help="keep the headline as the first paragraph, or move it to the sidecar only")
-    clean.add_argument("--jobs", type=_positive, default=None, metavar="N",
-                       help="worker processes (default: all cores)")
+    clean.add_argument("--jobs", type=_positive, default=None, metavar="N", help="worker processes (default: all cores)")
     clean.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+
+    check = sub.add_parser("check", parents=[shared], help="exit 1 if cleaning would change any file (read-only)",
+                           description="List each file that cleaning would change, with the rules that fire.")
+    check.add_argument("inputs", nargs="+", metavar="FILE")
+
+    fix = sub.add_parser("fix", parents=[shared], help="clean files in place, writing their sidecars",
+                         description="Clean each file in place and write or update its sidecar x.meta.json; "
+                         "exit 1 if anything changed. Reversible with `cleaner restore`.")
+    fix.add_argument("inputs", nargs="+", metavar="FILE")
+
+    restore = sub.add_parser("restore", help="rebuild original inputs from cleaned files and their sidecars",
+                             description="Rebuild each file's first input, byte for byte, from the file and its "
+                             "sidecar, checked against the recorded sha256. In place (removing the sidecar) "
+                             "unless --to is given.")
+    restore.add_argument("inputs", nargs="+", metavar="FILE")
+    restore.add_argument("--to", metavar="DIR", type=Path, default=None,
+                         help="write restored files below DIR instead of in place")
     return parser
 
 
@@ -51,31 +73,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse has printed its message
         return int(exc.code or 0)
     try:
-        return _clean(args)
+        return {"clean": _clean, "check": _check, "fix": _fix, "restore": _restore}[args.command](args)
     except KeyboardInterrupt:
         print("cleaner: interrupted; outputs written so far are complete", file=sys.stderr)
         return 130
 
 
+def _error(message: str) -> int:
+    print(f"cleaner: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _settings(args: argparse.Namespace):
+    """The configuration file's settings with the command line's on top; raises ConfigError."""
+    from .config import find_config, load_config
+
+    config = load_config(args.config if args.config is not None else find_config())
+    options = {"title": args.title or config.title, "ftfy": config.ftfy}
+    return config, [*config.rules, *args.rules], options, args.globs or list(config.globs)
+
+
 def _clean(args: argparse.Namespace) -> int:
     from .batch import UsageError, default_processes, plan, progress_enabled, run
+    from .config import ConfigError
     from .rules import RuleError
 
     try:
-        jobs = plan(args.inputs, args.output, args.glob)
-    except UsageError as exc:
-        print(f"cleaner: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        config, rules, options, globs = _settings(args)
+        jobs = plan(args.inputs, args.output, globs)
+    except (UsageError, ConfigError) as exc:
+        return _error(str(exc))
     from tqdm import tqdm
 
     bar = tqdm(total=len(jobs), unit="doc", disable=not progress_enabled(args.quiet), file=sys.stderr)
     try:
-        summary = run(jobs, args.rules, title=args.title, processes=args.jobs or default_processes(),
+        summary = run(jobs, rules, options=options, processes=args.jobs or config.jobs or default_processes(),
                       on_report=lambda report: bar.update())
     except RuleError as exc:
         bar.close()
-        print(f"cleaner: rule error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _error(f"rule file: {exc}")
     bar.close()
     for path, reason in sorted(summary.failures):
         print(f"{path}: {reason}", file=sys.stderr)
@@ -87,6 +123,70 @@ def _clean(args: argparse.Namespace) -> int:
             for rule, n in sorted(summary.dropped.items(), key=lambda kv: (-kv[1], kv[0])):
                 print(f"  {rule:<{width}}  {n}", file=sys.stderr)
     return EXIT_FAILED if summary.failures else EXIT_OK
+
+
+def _in_place(args: argparse.Namespace, write: bool) -> int:
+    """check (write=False) and fix (write=True): the same plan per file, written or only reported."""
+    from .batch import UsageError, expand
+    from .config import ConfigError
+    from .decode import DecodeError
+    from .inplace import InPlaceError, apply_fix, plan_fix
+    from .rules import RuleError, load_ruleset
+
+    try:
+        _, rules, options, globs = _settings(args)
+        files = [path for path, _ in expand(args.inputs, globs)]
+        ruleset = load_ruleset(rules)
+    except (UsageError, ConfigError) as exc:
+        return _error(str(exc))
+    except RuleError as exc:
+        return _error(f"rule file: {exc}")
+    status = EXIT_OK
+    for path in files:
+        try:
+            plan = plan_fix(path, ruleset, **options)
+            if write:
+                if apply_fix(plan):
+                    print(f"fixed {path}")
+                    status = EXIT_FAILED
+            elif plan.text_changes:
+                reasons = sorted(plan.fired.items(), key=lambda kv: (-kv[1], kv[0]))
+                print(f"{path}: " + ", ".join(f"{name} ×{n}" for name, n in reasons))
+                status = EXIT_FAILED
+        except (DecodeError, InPlaceError) as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            status = EXIT_FAILED
+        except OSError as exc:
+            print(f"{path}: {exc.strerror or exc}", file=sys.stderr)
+            status = EXIT_FAILED
+    return status
+
+
+def _check(args: argparse.Namespace) -> int:
+    return _in_place(args, write=False)
+
+
+def _fix(args: argparse.Namespace) -> int:
+    return _in_place(args, write=True)
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from .inplace import InPlaceError, restore_file
+
+    status = EXIT_OK
+    for name in args.inputs:
+        path = Path(name)
+        try:
+            target = restore_file(path, args.to)
+        except InPlaceError as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            status = EXIT_FAILED
+        except OSError as exc:
+            print(f"{path}: {exc.strerror or exc}", file=sys.stderr)
+            status = EXIT_FAILED
+        else:
+            print(f"restored {path}" + (f" -> {target}" if target != path else ""))
+    return status
 
 
 if __name__ == "__main__":

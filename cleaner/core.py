@@ -43,7 +43,7 @@ class Record:
     title: str | None
     fields: dict[str, str | None]  # published, section, author
     captions: list[str]
-    title_mode: str
+    options: dict[str, object]  # the options that shaped the output: title mode, ftfy
     dropped: list[Dropped]
     extracted: list[Extracted]
     ftfy: list[dict[str, object]]  # {"line": n, "fixes": [...]} per repaired line
@@ -70,10 +70,11 @@ def default_ruleset() -> Ruleset:
     return load_ruleset()
 
 
-def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, title: str = "keep", host: str | None = None) -> Result:
+def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, title: str = "keep", ftfy: bool = True,
+                host: str | None = None) -> Result:
     """Decode (raising DecodeError for binary input) and clean; the record carries the source's identity."""
     decoded = decode(data)
-    result = clean_text(decoded.text, ruleset, title=title, host=host)
+    result = clean_text(decoded.text, ruleset, title=title, ftfy=ftfy, host=host)
     result.record.source = {
         "sha256": hashlib.sha256(data).hexdigest(),
         "bytes": len(data),
@@ -84,20 +85,22 @@ def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, title: str = "ke
     return result
 
 
-def clean_text(text: str, ruleset: Ruleset | None = None, *, title: str = "keep", host: str | None = None) -> Result:
-    """Clean one document's text. `host`, when known, identifies the site before any fingerprint."""
+def clean_text(text: str, ruleset: Ruleset | None = None, *, title: str = "keep", ftfy: bool = True,
+               host: str | None = None) -> Result:
+    """Clean one document's text. `ftfy=False` leaves encoding damage alone; `host`, when known,
+    identifies the site before any fingerprint."""
     if title not in TITLE_MODES:
         raise ValueError(f"title must be one of {TITLE_MODES}, not {title!r}")
     ruleset = ruleset or default_ruleset()
     split = split_lines(text)
     normalized: Counter[str] = Counter()
     shown: list[str] = []
-    ftfy: list[dict[str, object]] = []
+    repaired: list[dict[str, object]] = []
     for number, piece in enumerate(split.lines, 1):
-        line, fixes = repair_line(piece, normalized)
+        line, fixes = repair_line(piece, normalized, ftfy)
         shown.append(line)
         if fixes:
-            ftfy.append({"line": number, "fixes": fixes})
+            repaired.append({"line": number, "fixes": fixes})
     at = [n for n, line in enumerate(shown) if line]  # input index of each non-blank line
     lines = [shown[n] for n in at]
 
@@ -138,9 +141,9 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, title: str = "keep"
     record = Record(
         site=site, lang=lang, lang_prob=prob, title=headline,
         fields={f: (values[f][0] if values[f] else None) for f in ("published", "section", "author")},
-        captions=values["caption"], title_mode=title, dropped=dropped,
+        captions=values["caption"], options={"title": title, "ftfy": ftfy}, dropped=dropped,
         extracted=[Extracted(at[e.index] + 1, e.field, e.value, e.rule, e.kept) for e in outcome.extracted],
-        ftfy=ftfy, normalized={k: v for k, v in sorted(normalized.items()) if v},
+        ftfy=repaired, normalized={k: v for k, v in sorted(normalized.items()) if v},
         lines=len(split.lines), newline=newline,
         newline_exceptions=[[i + 1, n] for i, n in enumerate(names) if n != newline],
         paragraph_lines=[at[i] + 1 for i in alive], raw_lines=raw_lines,

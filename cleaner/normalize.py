@@ -52,16 +52,17 @@ def _ftfy_config():
     return _FTFY_CONFIG
 
 
-def repair_line(line: str, counts: Counter[str]) -> tuple[str, list[str]]:
+def repair_line(line: str, counts: Counter[str], ftfy: bool = True) -> tuple[str, list[str]]:
     """Return the line as output shows it and ftfy's fixes; count layout changes in `counts`."""
     fixes: list[str] = []
     if not _ASCII_CLEAN.fullmatch(line):
-        from ftfy import fix_and_explain
+        if ftfy:
+            from ftfy import fix_and_explain
 
-        fixed, explanation = fix_and_explain(line, config=_ftfy_config())
-        if fixed != line:
-            fixes = [f"{action}:{param}" for action, param in explanation or ()]
-            line = fixed
+            fixed, explanation = fix_and_explain(line, config=_ftfy_config())
+            if fixed != line:
+                fixes = [f"{action}:{param}" for action, param in explanation or ()]
+                line = fixed
         line, n = _ODD_SPACE.subn(" ", line)
         counts["unicode-space"] += n
     line, n = _SPACE_RUN.subn(" ", line)

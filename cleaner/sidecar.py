@@ -6,11 +6,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from .core import Record, Result
 
 SCHEMA = "corpus-cleaner/sidecar/1"
+SUFFIX = ".meta.json"
+
+
+def sidecar_path(text_path: Path) -> Path:
+    """`a/b.txt` -> `a/b.meta.json`."""
+    return text_path.with_name(text_path.with_suffix("").name + SUFFIX)
 
 
 def to_sidecar(result: Result, path: str) -> dict[str, Any]:
@@ -27,7 +34,7 @@ def to_sidecar(result: Result, path: str) -> dict[str, Any]:
         **r.fields,
         "captions": r.captions,
         "lang": {"code": r.lang, "prob": r.lang_prob},
-        "title_mode": r.title_mode,
+        "options": r.options,
         "repairs": {"ftfy": r.ftfy, "normalize": r.normalized},
         "dropped": [
             {"line": d.line, "rule": d.rule, "text": d.text, **({"raw": d.raw} if d.raw is not None else {})}
