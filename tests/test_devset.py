@@ -48,3 +48,21 @@ def test_restore_gives_back_every_input(sample_dir: Path, ruleset) -> None:
         data = path.read_bytes()
         result = clean_bytes(data, ruleset)
         assert restore_bytes(result.text, to_sidecar(result, path.name)) == data, path.name
+
+
+def test_restore_of_fix_is_every_devset_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """restore(fix(x)) == x for every file of devset/text-recall, through the commands themselves."""
+    from .conftest import DEVSET
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (tmp_path / ".git").mkdir()
+    originals = sorted((DEVSET / "text-recall").glob("*.txt"))
+    for path in originals:
+        shutil.copy(path, corpus / path.name)
+    monkeypatch.chdir(tmp_path)
+    assert main(["fix", "corpus"]) == 1
+    assert main(["fix", "corpus"]) == 0
+    assert main(["restore", *(f"corpus/{p.name}" for p in originals), "--to", "back"]) == 0
+    for path in originals:
+        assert (tmp_path / "back" / "corpus" / path.name).read_bytes() == path.read_bytes(), path.name

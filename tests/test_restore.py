@@ -5,10 +5,10 @@ import codecs
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from cleaner import clean_bytes
+from cleaner import DecodeError, clean_bytes
 from cleaner.restore import RestoreError, restore_bytes
 from cleaner.sidecar import dumps, to_sidecar
 
@@ -52,7 +52,14 @@ def test_a_tampered_output_is_refused(ruleset) -> None:
         restore_bytes(result.text + "\nExtra paragraph\n", sidecar)
 
 
-line_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=40)
+MOJIBAKE = ["â€™", "â€œ", "â€\x9d", "Ã©", "Ã¨", "Ã¼", "Ã¶", "â€”", "Â ", "&amp;", "\x1b[1m"]
+plain = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=40)
+line_text = st.builds(
+    lambda parts, trailing: "".join(parts) + trailing,
+    st.lists(st.one_of(plain, st.sampled_from(MOJIBAKE), st.sampled_from(["Share", "RELATED:", "Comments", " • Live"])),
+             max_size=4),
+    st.sampled_from(["", " ", "  ", "\t", "\u00a0"]),
+)
 newline = st.sampled_from(["\n", "\r\n", "\r"])
 
 
@@ -64,11 +71,29 @@ def test_roundtrip_property(lines, last, encoding, ruleset) -> None:
     if encoding == "cp1252":
         text = text.encode("cp1252", errors="ignore").decode("cp1252")
     data = text.encode(encoding)
-    if b"\x00" in data and encoding != "utf-16":
-        return  # NUL bytes read as binary, refused before any record exists
     try:
         result = clean_bytes(data, ruleset)
-    except ValueError:  # DecodeError: refused inputs have nothing to restore
-        return
+    except DecodeError:
+        assume(False)  # refused as binary: nothing to restore
     assert restore_bytes(result.text, json.loads(dumps(to_sidecar(result, "x")))) == data
     assert clean_bytes(result.text.encode("utf-8"), ruleset).text == result.text
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=st.lists(line_text, min_size=1, max_size=10), extra=st.sampled_from(["Share", "Comments", "Tags"]))
+def test_fixing_again_with_more_rules_still_restores_the_first_input(lines, extra, ruleset) -> None:
+    """fix with the shipped rules, then again with one more rule: the composed record leads back to the input."""
+    from cleaner.compose import compose
+    from cleaner.rules import build_ruleset, shipped_rules_dir
+
+    data = "\n".join(lines + [extra, "A closing paragraph of the article that stays."]).encode("utf-8")
+    try:
+        first = clean_bytes(data, ruleset)
+    except DecodeError:
+        assume(False)  # refused as binary: nothing to fix
+    earlier = json.loads(dumps(to_sidecar(first, "x")))
+    more = build_ruleset([(str(p), p.read_bytes()) for p in sorted(shipped_rules_dir().rglob("*.toml"))]
+                         + [("extra.toml", f"[generic]\nid = \"x\"\n[[rule]]\nid = \"extra\"\nmatch = '^{extra}$'\n".encode())])
+    second = clean_bytes(first.text.encode("utf-8"), more)
+    composed = compose(earlier, first.text, json.loads(dumps(to_sidecar(second, "x"))), second.text)
+    assert restore_bytes(second.text, composed) == data
