@@ -5,9 +5,11 @@ the core; this module only reads, writes, parallelizes and counts.
 """
 from __future__ import annotations
 
+import gzip
 import multiprocessing
 import os
 import sys
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .core import clean_bytes
 from .decode import DecodeError
+from .html import SUFFIXES as HTML_SUFFIXES
 from .rules import Ruleset, load_ruleset
 from .sidecar import SUFFIX, dumps, sidecar_path, to_sidecar
 
@@ -31,12 +34,14 @@ class Job:
     source: Path
     text_out: Path
     meta_out: Path
+    format: str = "auto"  # text, html, or auto: decided from the content
 
 
 @dataclass
 class FileReport:
     source: str
     error: str | None = None
+    filtered: bool = False
     dropped: Counter[str] = field(default_factory=Counter)
 
 
@@ -44,16 +49,20 @@ class FileReport:
 class Summary:
     read: int = 0
     written: int = 0
+    filtered: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
 
     def add(self, report: FileReport) -> None:
         self.read += 1
-        if report.error is None:
-            self.written += 1
-            self.dropped.update(report.dropped)
-        else:
+        if report.error is not None:
             self.failures.append((report.source, report.error))
+            return
+        if report.filtered:
+            self.filtered += 1
+        else:
+            self.written += 1
+        self.dropped.update(report.dropped)
 
 
 def expand(inputs: Sequence[str], globs: Sequence[str] = ("*.txt",)) -> list[tuple[Path, Path]]:
@@ -74,7 +83,7 @@ def expand(inputs: Sequence[str], globs: Sequence[str] = ("*.txt",)) -> list[tup
     return found
 
 
-def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",)) -> list[Job]:
+def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), format: str = "auto") -> list[Job]:
     """Map every input file to its outputs, mirroring each input directory's tree under `outdir`.
 
     Raises UsageError for a missing input, an output directory inside an input
@@ -89,14 +98,37 @@ def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",)) 
     jobs: list[Job] = []
     claimed: dict[Path, Path] = {}
     for source, rel in expand(inputs, globs):
-        text_out = out_root / rel.with_suffix(".txt")
+        text_out = out_root / output_name(rel)
         if text_out in claimed:
             raise UsageError(f"{source} and {claimed[text_out]} would both be written to {text_out}")
         if text_out.resolve() == source.resolve():
             raise UsageError(f"{source}: would be overwritten by its own output")
         claimed[text_out] = source
-        jobs.append(Job(source, text_out, sidecar_path(text_out)))
+        jobs.append(Job(source, text_out, sidecar_path(text_out), format if format != "auto" else _format_of(source)))
     return jobs
+
+
+def output_name(rel: Path) -> Path:
+    """`a/x.html.gz` -> `a/x.txt`: compression and format suffixes give way to .txt."""
+    if rel.suffix == ".gz":
+        rel = rel.with_suffix("")
+    return rel.with_suffix(".txt")
+
+
+def _format_of(path: Path) -> str:
+    name = path.name[:-3] if path.name.endswith(".gz") else path.name
+    return "html" if name.lower().endswith(HTML_SUFFIXES) else "auto"
+
+
+def read_input(path: Path) -> tuple[bytes, str | None]:
+    """The file's bytes, gunzipped for a .gz name; and the compression undone."""
+    data = path.read_bytes()
+    if path.name.endswith(".gz"):
+        try:
+            return gzip.decompress(data), "gzip"
+        except (OSError, EOFError, zlib.error) as exc:
+            raise DecodeError(f"not a readable gzip file ({exc})") from None
+    return data, None
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -114,13 +146,24 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def clean_file(job: Job, ruleset: Ruleset, options: Options) -> FileReport:
-    """Clean one file and write its text and sidecar; any failure becomes a one-line reason."""
+def clean_file(job: Job, ruleset: Ruleset, options: Options, langs: frozenset[str] | None = None) -> FileReport:
+    """Clean one file and write its text and sidecar; any failure becomes a one-line reason.
+
+    With `langs`, a document detected in another language gets only its
+    sidecar, which says why, and no text.
+    """
     report = FileReport(str(job.source))
     try:
-        result = clean_bytes(job.source.read_bytes(), ruleset, **options)
-        sidecar = dumps(to_sidecar(result, job.source.as_posix()))
-        write_atomic(job.text_out, result.text.encode("utf-8"))
+        data, compression = read_input(job.source)
+        result = clean_bytes(data, ruleset, format=job.format, **options)
+        lang = result.record.lang
+        filtered = None if langs is None or lang in langs else f"language {lang} not in {', '.join(sorted(langs))}"
+        sidecar = dumps(to_sidecar(result, job.source.as_posix(), compression=compression, filtered=filtered))
+        if filtered:
+            job.text_out.unlink(missing_ok=True)  # an earlier run's output no longer belongs here
+            report.filtered = True
+        else:
+            write_atomic(job.text_out, result.text.encode("utf-8"))
         write_atomic(job.meta_out, sidecar.encode("utf-8"))  # last: a sidecar means its text is complete
     except DecodeError as exc:
         report.error = str(exc)
@@ -135,12 +178,12 @@ def clean_file(job: Job, ruleset: Ruleset, options: Options) -> FileReport:
     return report
 
 
-_worker: tuple[Ruleset, Options] | None = None
+_worker: tuple[Ruleset, Options, frozenset[str] | None] | None = None
 
 
-def _init_worker(rule_dirs: Sequence[str], options: Options) -> None:
+def _init_worker(rule_dirs: Sequence[str], options: Options, langs: frozenset[str] | None) -> None:
     global _worker
-    _worker = (load_ruleset(rule_dirs), options)
+    _worker = (load_ruleset(rule_dirs), options, langs)
 
 
 def _work(job: Job) -> FileReport:
@@ -153,6 +196,7 @@ def run(
     rule_dirs: Sequence[str] = (),
     *,
     options: Options | None = None,
+    langs: frozenset[str] | None = None,
     processes: int = 1,
     on_report: Callable[[FileReport], None] | None = None,
 ) -> Summary:
@@ -166,10 +210,10 @@ def run(
     summary = Summary()
     processes = max(1, min(processes, len(jobs)))
     if processes == 1:
-        _collect((clean_file(job, ruleset, options) for job in jobs), summary, on_report)
+        _collect((clean_file(job, ruleset, options, langs) for job in jobs), summary, on_report)
         return summary
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(processes, _init_worker, (list(rule_dirs), options)) as pool:
+    with multiprocessing.get_context(method).Pool(processes, _init_worker, (list(rule_dirs), options, langs)) as pool:
         chunk = max(1, min(32, len(jobs) // (processes * 8)))
         _collect(pool.imap_unordered(_work, jobs, chunksize=chunk), summary, on_report)
     return summary

@@ -36,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, or a directory searched recursively")
     clean.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="where cleaned texts and sidecars go")
     clean.add_argument("--jobs", type=_positive, default=None, metavar="N", help="worker processes (default: all cores)")
+    clean.add_argument("--format", choices=("auto", "text", "html"), default="auto",
+                       help="auto (default): HTML for .html/.htm/.xhtml names and for text that starts like an "
+                       "HTML document, plain text otherwise")
+    clean.add_argument("--lang", type=_languages, default=None, metavar="CODES",
+                       help="write only documents detected in these languages, e.g. en,de (the others get a "
+                       "sidecar saying why)")
     clean.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
     check = sub.add_parser("check", parents=[shared], help="exit 1 if cleaning would change any file (read-only)",
@@ -65,6 +71,13 @@ def _positive(value: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
     return n
+
+
+def _languages(value: str) -> frozenset[str]:
+    codes = frozenset(c.strip() for c in value.split(",") if c.strip())
+    if not codes:
+        raise argparse.ArgumentTypeError("give language codes separated by commas, e.g. en,de")
+    return codes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -100,15 +113,15 @@ def _clean(args: argparse.Namespace) -> int:
 
     try:
         config, rules, options, globs = _settings(args)
-        jobs = plan(args.inputs, args.output, globs)
+        jobs = plan(args.inputs, args.output, globs, args.format)
     except (UsageError, ConfigError) as exc:
         return _error(str(exc))
     from tqdm import tqdm
 
     bar = tqdm(total=len(jobs), unit="doc", disable=not progress_enabled(args.quiet), file=sys.stderr)
     try:
-        summary = run(jobs, rules, options=options, processes=args.jobs or config.jobs or default_processes(),
-                      on_report=lambda report: bar.update())
+        summary = run(jobs, rules, options=options, langs=args.lang,
+                      processes=args.jobs or config.jobs or default_processes(), on_report=lambda report: bar.update())
     except RuleError as exc:
         bar.close()
         return _error(f"rule file: {exc}")
@@ -116,7 +129,9 @@ def _clean(args: argparse.Namespace) -> int:
     for path, reason in sorted(summary.failures):
         print(f"{path}: {reason}", file=sys.stderr)
     if not args.quiet:
-        print(f"read {summary.read}, written {summary.written}, failed {len(summary.failures)}", file=sys.stderr)
+        filtered = f", filtered by language {summary.filtered}" if args.lang else ""
+        print(f"read {summary.read}, written {summary.written}{filtered}, failed {len(summary.failures)}",
+              file=sys.stderr)
         if summary.dropped:
             print("lines dropped per rule:", file=sys.stderr)
             width = max(map(len, summary.dropped))

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import __version__, engine, langid
+from . import __version__, engine, html, langid
 from .analyze import counts, reads_as_headline
 from .decode import decode
 from .normalize import NEWLINE_NAMES, repair_line, split_lines
@@ -57,6 +57,7 @@ class Record:
     ruleset: str
     cleaner: str = __version__
     source: dict[str, object] = field(default_factory=dict)
+    html: dict[str, object] | None = None  # trafilatura's metadata, for HTML input
 
 
 @dataclass(frozen=True)
@@ -70,18 +71,41 @@ def default_ruleset() -> Ruleset:
     return load_ruleset()
 
 
-def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, title: str = "keep", ftfy: bool = True,
-                host: str | None = None) -> Result:
-    """Decode (raising DecodeError for binary input) and clean; the record carries the source's identity."""
-    decoded = decode(data)
-    result = clean_text(decoded.text, ruleset, title=title, ftfy=ftfy, host=host)
-    result.record.source = {
+def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, format: str = "text", title: str = "keep",
+                ftfy: bool = True, host: str | None = None) -> Result:
+    """Decode (raising DecodeError for binary input) and clean; the record carries the source's identity.
+
+    format: "text", "html" (extract the article with trafilatura first), or
+    "auto" (html when the text starts like an HTML document).
+    """
+    decoded = decode(data, html.declared_charset(data) if format != "text" else None)
+    text, page = decoded.text, None
+    if format == "auto":
+        format = "html" if html.looks_like_html(text) else "text"
+    if format == "html":
+        ruleset = ruleset or default_ruleset()
+        host = host or html.page_host(text)
+        site = ruleset.index.site_for_host(host) if host else None
+        page = html.extract(text, ruleset.sites[site].prune_xpath if site else ())
+        host = host or page.meta.get("hostname")
+        text = page.text
+    elif format != "text":
+        raise ValueError(f"format must be text, html or auto, not {format!r}")
+    result = clean_text(text, ruleset, title=title, ftfy=ftfy, host=host)
+    record = result.record
+    record.source = {
         "sha256": hashlib.sha256(data).hexdigest(),
         "bytes": len(data),
         "encoding": decoded.encoding,
         "bom": decoded.bom,
-        "format": "text",
+        "format": format,
     }
+    if page is not None:
+        record.html = page.meta
+        if not any(e.field == "title" for e in record.extracted):  # a site rule's title wins, then the page's
+            record.title = page.meta.get("title") or record.title
+        for name, key in (("published", "date"), ("author", "author")):
+            record.fields[name] = record.fields[name] or page.meta.get(key)
     return result
 
 

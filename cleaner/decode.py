@@ -22,6 +22,8 @@ _BOM_OF = {name: bom for bom, name in _BOMS}
 # C0 controls other than TAB, LF, VT, FF, CR and ESC (terminal escapes are text).
 _CONTROL = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
 _MAX_CONTROL_SHARE = 0.01
+_MAX_NUL_PER = 1000  # bytes per NUL byte that text may hold
+_SURROGATE = re.compile("[\udc80-\udcff]")
 # In Western text read as cp1252 few letters are non-ASCII; Cyrillic or Greek
 # bytes read the same way turn nearly every letter into Latin-1 accents.
 _MAX_LATIN1_LETTER_SHARE = 0.3
@@ -38,33 +40,58 @@ class Decoded:
     bom: bool
 
     def encode(self, text: str) -> bytes:
-        """Encode `text` exactly as the input was encoded (BOM included)."""
-        return (_BOM_OF[self.encoding] if self.bom else b"") + text.encode(self.encoding)
+        """Encode `text` exactly as the input was encoded (BOM included, stray bytes of UTF-8 put back)."""
+        errors = "surrogateescape" if self.encoding == "utf-8" else "strict"
+        return (_BOM_OF[self.encoding] if self.bom else b"") + text.encode(self.encoding, errors)
 
 
-def decode(data: bytes) -> Decoded:
-    """Decode `data`, or raise DecodeError naming why it is not text."""
+def decode(data: bytes, declared: str | None = None) -> Decoded:
+    """Decode `data`, or raise DecodeError naming why it is not text.
+
+    `declared` is the charset the document names for itself (an HTML meta
+    tag); it is tried when the bytes are not UTF-8.
+    """
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
                 return Decoded(data[len(bom):].decode(name), name, True)
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"invalid {name} after its byte order mark at byte {exc.start + len(bom)}") from None
-    if b"\x00" in data:
+    if data.count(0) > len(data) // _MAX_NUL_PER:  # a few stray NULs do not make a text binary
         utf16 = _bomless_utf16(data)
         if utf16 is None:
             raise DecodeError("binary file (NUL bytes)")
         return utf16
     if len(_CONTROL.findall(data)) > _MAX_CONTROL_SHARE * len(data):
         raise DecodeError("binary file (control bytes)")
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8", False)
-    except UnicodeDecodeError:
-        pass
+    utf8 = _utf8(data)
+    if utf8 is not None:
+        return utf8
+    if declared:
+        try:
+            name = codecs.lookup(declared).name
+            return Decoded(data.decode(name), name, False)
+        except (LookupError, UnicodeDecodeError):
+            pass
     legacy = _legacy(data)
     if legacy is None:
         raise DecodeError("binary file or unknown encoding (not UTF-8, no charset fits)")
     return legacy
+
+
+def _utf8(data: bytes) -> Decoded | None:
+    """UTF-8, also when a few bytes are broken (a cut multi-byte character, say).
+
+    Broken bytes become lone surrogates (surrogateescape), so encoding gives
+    the input back exactly; normalization shows them as U+FFFD. Text with more
+    broken bytes than a tenth of its good non-ASCII characters is not UTF-8.
+    """
+    text = data.decode("utf-8", "surrogateescape")
+    broken = len(_SURROGATE.findall(text))
+    if broken == 0:
+        return Decoded(text, "utf-8", False)
+    good = sum(1 for c in text if not c.isascii()) - broken
+    return Decoded(text, "utf-8", False) if broken * 10 <= good else None
 
 
 def _bomless_utf16(data: bytes) -> Decoded | None:

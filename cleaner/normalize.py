@@ -18,6 +18,8 @@ _ASCII_CLEAN = re.compile(r"[\x20-\x25\x27-\x7e]*")
 # Every Unicode space separator, tab and the odd line separators inside a line.
 _ODD_SPACE = re.compile(r"[^\S ]|[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _SPACE_RUN = re.compile(r"  +")
+_MAX_FTFY_ROUNDS = 3
+_BROKEN_BYTE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by surrogateescape
 
 _FTFY_CONFIG = None
 
@@ -53,21 +55,37 @@ def _ftfy_config():
 
 
 def repair_line(line: str, counts: Counter[str], ftfy: bool = True) -> tuple[str, list[str]]:
-    """Return the line as output shows it and ftfy's fixes; count layout changes in `counts`."""
+    """Return the line as output shows it and ftfy's fixes; count layout changes in `counts`.
+
+    ftfy sees the line with its spaces already normalized, and runs again on
+    what it returns until nothing changes: so the output, repaired again, stays
+    as it is (ftfy's verdict can depend on a stray NBSP or tab).
+    """
     fixes: list[str] = []
     if not _ASCII_CLEAN.fullmatch(line):
-        if ftfy:
+        line, n = _BROKEN_BYTE.subn("\ufffd", line)
+        counts["invalid-bytes"] += n
+        for _ in range(_MAX_FTFY_ROUNDS):
+            line = _spaces(line, counts)
+            if not ftfy:
+                break
             from ftfy import fix_and_explain
 
             fixed, explanation = fix_and_explain(line, config=_ftfy_config())
-            if fixed != line:
-                fixes = [f"{action}:{param}" for action, param in explanation or ()]
-                line = fixed
-        line, n = _ODD_SPACE.subn(" ", line)
-        counts["unicode-space"] += n
+            if fixed == line:
+                break
+            fixes += [f"{action}:{param}" for action, param in explanation or ()]
+            line = fixed
+    return _spaces(line, counts), fixes
+
+
+def _spaces(line: str, counts: Counter[str]) -> str:
+    """Unicode spaces to a space, runs folded, ends stripped."""
+    line, n = _ODD_SPACE.subn(" ", line)
+    counts["unicode-space"] += n
     line, n = _SPACE_RUN.subn(" ", line)
     counts["fold-space"] += n
     stripped = line.strip(" ")
     if stripped != line:
         counts["strip"] += 1
-    return stripped, fixes
+    return stripped

@@ -35,6 +35,8 @@ def restore_text(cleaned: str, sidecar: dict[str, Any]) -> str:
 def restore_bytes(cleaned: str, sidecar: dict[str, Any]) -> bytes:
     """The original input bytes, checked against the sha256 the sidecar recorded."""
     source = sidecar["source"]
+    if source.get("format", "text") != "text":
+        raise RestoreError(f"the input was {source['format']}: its text was extracted and the page is not kept")
     data = Decoded("", source["encoding"], source["bom"]).encode(restore_text(cleaned, sidecar))
     if hashlib.sha256(data).hexdigest() != source["sha256"]:
         raise RestoreError("restored bytes do not match the recorded sha256")

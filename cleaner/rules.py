@@ -24,7 +24,7 @@ DEFAULT_WITHIN = 15
 GENERIC = "generic"
 
 _HEADER_KEYS = {
-    "site": {"id", "name", "domains", "fingerprints", "lang", "about"},
+    "site": {"id", "name", "domains", "fingerprints", "prune_xpath", "lang", "about"},
     "generic": {"id", "lang", "about"},
 }
 _RULE_KEYS = {
@@ -88,6 +88,7 @@ class Site:
     fingerprints: tuple[re.Pattern[str], ...]
     rules: tuple[Rule, ...]
     source: str
+    prune_xpath: tuple[str, ...] = ()  # removed from HTML pages before extraction
 
 
 @dataclass
@@ -173,7 +174,7 @@ def build_ruleset(sources: list[tuple[str, bytes]]) -> Ruleset:
             raise RuleError(path, None, "[site] needs fingerprints or domains to be recognized")
         sites[ns_id] = Site(ns_id, str(header.get("name", ns_id)),
                             tuple(d.lower() for d in _str_list(path, None, header, "domains")),
-                            fingerprints, rules, path)
+                            fingerprints, rules, path, _xpaths(path, ns_id, _str_list(path, None, header, "prune_xpath")))
     digest = hashlib.sha256()
     for part in sorted(hashlib.sha256(data).hexdigest() for _, data in sources):
         digest.update(part.encode())
@@ -262,6 +263,18 @@ def _compile(path: str, rule: str, pattern: str, ignore_case: bool) -> re.Patter
         return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
     except re.error as exc:
         raise RuleError(path, rule, f"bad regex {pattern!r}: {exc}") from None
+
+
+def _xpaths(path: str, site: str, expressions: list[str]) -> tuple[str, ...]:
+    if expressions:
+        from lxml.etree import XPath, XPathSyntaxError
+
+        for expression in expressions:
+            try:
+                XPath(expression)
+            except XPathSyntaxError as exc:
+                raise RuleError(path, f"{site} prune_xpath", f"bad XPath {expression!r}: {exc}") from None
+    return tuple(expressions)
 
 
 def _within(path: str, rule: str, value: Any) -> int | float:

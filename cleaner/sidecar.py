@@ -20,20 +20,26 @@ def sidecar_path(text_path: Path) -> Path:
     return text_path.with_name(text_path.with_suffix("").name + SUFFIX)
 
 
-def to_sidecar(result: Result, path: str) -> dict[str, Any]:
-    """The sidecar object for `result`, whose input was read from `path`."""
+def to_sidecar(result: Result, path: str, *, compression: str | None = None,
+               filtered: str | None = None) -> dict[str, Any]:
+    """The sidecar object for `result`, whose input was read from `path` (gunzipped first if compression is "gzip").
+
+    `filtered` says why the text was not written (the --lang filter), if it was not.
+    """
     r: Record = result.record
     return {
         "schema": SCHEMA,
         "cleaner": r.cleaner,
         "ruleset": r.ruleset,
-        "source": {"path": path, **r.source},
+        "source": {"path": path, **r.source, "compression": compression},
+        "filtered": filtered,
         "output": {"sha256": hashlib.sha256(result.text.encode("utf-8")).hexdigest(), **r.counts},
         "site": r.site,
         "title": r.title,
         **r.fields,
         "captions": r.captions,
         "lang": {"code": r.lang, "prob": r.lang_prob},
+        "html": r.html,
         "options": r.options,
         "repairs": {"ftfy": r.ftfy, "normalize": r.normalized},
         "dropped": [
