@@ -132,9 +132,11 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, title: str = "keep"
     outcome = engine.Outcome()
     engine.run(lines, ruleset.rules_for(site, None), outcome)
     lang, prob = langid.detect(_joined(lines, outcome))
-    if lang != langid.UNDETERMINED and ruleset.has_lang_rules(site):
-        if engine.run(lines, ruleset.rules_for(site, lang), outcome):
-            lang, prob = langid.detect(_joined(lines, outcome))
+    # The untagged rules are at their fixed point: run the language's own rules,
+    # and only if they drop something, all rules again to a new fixed point.
+    if lang != langid.UNDETERMINED and engine.run(lines, ruleset.tagged_rules_for(site, lang), outcome):
+        engine.run(lines, ruleset.rules_for(site, lang), outcome)
+        lang, prob = langid.detect(_joined(lines, outcome))
 
     values: dict[str, list[str]] = {f: [] for f in FIELDS}
     for ex in outcome.extracted:

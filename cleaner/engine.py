@@ -7,6 +7,9 @@ is what makes cleaning idempotent.
 from __future__ import annotations
 
 import math
+import re
+import sys
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -39,13 +42,6 @@ class Outcome:
         self.dropped[index] = rule
 
 
-def in_zone(rule: Rule, pos: int, size: int) -> bool:
-    if rule.zone == "any":
-        return True
-    within = rule.within if isinstance(rule.within, int) else math.ceil(rule.within * size)
-    return pos < within if rule.zone == "head" else pos >= size - within
-
-
 def run(lines: Sequence[str], rules: Sequence[Rule], outcome: Outcome, *, zones: bool = True) -> int:
     """Apply `rules` to the kept `lines` until a pass drops nothing; return how many lines dropped.
 
@@ -58,17 +54,131 @@ def run(lines: Sequence[str], rules: Sequence[Rule], outcome: Outcome, *, zones:
     return len(outcome.dropped) - before
 
 
+def _zone(rule: Rule, size: int, zones: bool) -> tuple[int, int]:
+    """The positions [start, end) among the kept lines where the rule's start line may be."""
+    if not zones or rule.zone == "any":
+        return 0, size
+    within = rule.within if isinstance(rule.within, int) else math.ceil(rule.within * size)
+    return (0, within) if rule.zone == "head" else (size - within, size)
+
+
+class _Dispatch:
+    """For a rule tuple: which rules can match a line, judged by the line's first character.
+
+    Most rules are anchored (^) and start with a known set of characters;
+    a line starting otherwise cannot match them, so they are not tried.
+    Kept per rule tuple (rulesets hand out the same tuples).
+    """
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = rules
+        self.first = [first_chars(r.pattern) for r in rules]
+        self.by_char: dict[str, tuple[int, ...]] = {}
+
+    def candidates(self, line: str) -> tuple[int, ...]:
+        char = line[:1]
+        found = self.by_char.get(char)
+        if found is None:
+            folded = char.casefold()
+            found = self.by_char[char] = tuple(
+                k for k, first in enumerate(self.first) if first is None or char in first or folded in first)
+        return found
+
+
+_dispatches: dict[int, _Dispatch] = {}
+
+
+def _dispatch(rules: Sequence[Rule]) -> _Dispatch:
+    found = _dispatches.get(id(rules))
+    if found is None or found.rules is not rules:
+        found = _dispatches[id(rules)] = _Dispatch(rules)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _decimal_digits() -> frozenset[str]:
+    """Every character \\d matches."""
+    return frozenset(ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isdecimal())
+
+
+def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The characters a match of an ^-anchored pattern can start with (case-folded too), or None if any."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    def first(items: list) -> tuple[set[str] | None, bool]:
+        """(characters a match of the sequence can start with, or None for any; whether it can be empty)."""
+        chars: set[str] = set()
+        for op, arg in items:
+            if op is c.AT:
+                continue
+            if op is c.LITERAL:
+                return chars | {chr(arg)}, False
+            if op is c.IN:
+                for kind, value in arg:
+                    if kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
+                        chars |= _decimal_digits()
+                    elif kind is c.LITERAL:
+                        chars.add(chr(value))
+                    elif kind is c.RANGE and value[1] - value[0] < 512:
+                        chars.update(chr(x) for x in range(value[0], value[1] + 1))
+                    else:
+                        return None, False
+                return chars, False
+            if op is c.SUBPATTERN:
+                part, empty = first(list(arg[-1]))
+            elif op is c.BRANCH:
+                part, empty = set(), False
+                for branch in arg[1]:
+                    sub, sub_empty = first(list(branch))
+                    if sub is None:
+                        return None, False
+                    part |= sub
+                    empty = empty or sub_empty
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                part, empty = first(list(arg[2]))
+                empty = empty or arg[0] == 0
+            else:
+                return None, False
+            if part is None:
+                return None, False
+            chars |= part
+            if not empty:
+                return chars, False
+        return chars, True
+
+    if not pattern.pattern.startswith("^") or pattern.flags & re.MULTILINE:
+        return None
+    try:
+        chars, empty = first(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+    except Exception:
+        return None
+    if chars is None or empty:
+        return None
+    if pattern.flags & re.IGNORECASE:
+        chars |= {x.casefold() for x in chars} | {x.upper() for x in chars} | {x.lower() for x in chars}
+    return frozenset(chars)
+
+
 def _one_pass(lines: Sequence[str], rules: Sequence[Rule], out: Outcome, zones: bool) -> bool:
     alive = out.alive(len(lines))
     size = len(alive)
+    # Per pass, each rule's zone and the longest line it can match; per line,
+    # only the rules its first character allows: most rules are passed over
+    # without a regex call.
+    plan = [(rule, *_zone(rule, size, zones), rule.max_len, rule.pattern.search) for rule in rules]
+    dispatch = _dispatch(rules)
     changed = False
     for pos, i in enumerate(alive):
         if i in out.dropped or i in out.claimed:
             continue
-        for rule in rules:
-            if zones and not in_zone(rule, pos, size):
+        line = lines[i]
+        length = len(line)
+        for k in dispatch.candidates(line):
+            rule, start, end, max_len, search = plan[k]
+            if pos < start or pos >= end or length > max_len:
                 continue
-            match = rule.pattern.search(lines[i])
+            match = search(line)
             if match is None:
                 continue
             if rule.action == "drop":

@@ -13,9 +13,12 @@ loader is used instead.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import zlib
 from array import array
+from itertools import islice
+from random import Random
 from functools import lru_cache
 from importlib.resources import files
 from typing import Iterator, Mapping
@@ -24,6 +27,11 @@ UNDETERMINED = "und"
 MIN_LETTERS = 40  # below this langdetect guesses more than it measures
 SEED = 0
 _MAGIC = b"corpus-cleaner langdetect profiles 1\n"
+_MAX_TEXT = 10000  # Detector.max_text_length
+_LETTER = re.compile(r"[^\W\d_]")
+_SPACES = re.compile(" {2,}")
+_LATIN = re.compile("[A-z]")  # langdetect's own test: 'A' <= ch <= 'z'
+_NON_LATIN = re.compile("[\u0300-\u1dff\u1f00-\U0010ffff]")  # >= U+0300, not Latin Extended Additional
 _BLOB = "langprofiles.bin"
 
 
@@ -31,17 +39,17 @@ class _LazyProbabilities(Mapping[str, list[float]]):
     """langdetect's word -> per-language probability map, each vector built on first lookup."""
 
     def __init__(self, words: list[str], starts: array, langs: array, probs: array, size: int) -> None:
-        self._index = dict(zip(words, range(len(words))))
+        self.index = dict(zip(words, range(len(words))))  # word -> row; also the fast membership test
         self._starts, self._langs, self._probs, self._size = starts, langs, probs, size
         self._built: dict[str, list[float]] = {}
 
     def __contains__(self, word: object) -> bool:
-        return word in self._index
+        return word in self.index
 
     def __getitem__(self, word: str) -> list[float]:
         vector = self._built.get(word)
         if vector is None:
-            i = self._index[word]
+            i = self.index[word]
             vector = [0.0] * self._size
             for k in range(self._starts[i], self._starts[i + 1]):
                 vector[self._langs[k]] = self._probs[k]
@@ -49,10 +57,10 @@ class _LazyProbabilities(Mapping[str, list[float]]):
         return vector
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._index)
+        return iter(self.index)
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self.index)
 
 
 def _langdetect_version() -> str:
@@ -128,15 +136,128 @@ def factory():
 
 def detect(text: str) -> tuple[str, float]:
     """(ISO 639-1 code as langdetect names it, probability rounded to 4 places), or ("und", 0.0)."""
-    if sum(1 for c in text if c.isalpha()) < MIN_LETTERS:
+    if next(islice(_LETTER.finditer(text), MIN_LETTERS - 1, None), None) is None:
         return UNDETERMINED, 0.0
-    from langdetect.lang_detect_exception import LangDetectException
-
-    detector = factory().create()
-    detector.append(text)
-    try:
-        best = detector.get_probabilities()[0]
-    except (LangDetectException, IndexError):
+    probabilities = _detect(factory(), text)
+    if not probabilities:
         return UNDETERMINED, 0.0
-    return best.lang, round(best.prob, 4)
+    lang, prob = probabilities[0]
+    return lang, round(prob, 4)
 
+
+# langdetect's Detector, step for step, with its per-character Python calls
+# replaced by regular expressions, str.translate and list comprehensions. It
+# makes the same random draws on the same n-gram list, so its answers are
+# langdetect's own; tests/test_langid.py checks the n-gram lists and the
+# answers against langdetect itself.
+
+def _detect(made, text: str) -> list[tuple[str, float]]:
+    from langdetect.detector import Detector
+
+    text = _prepare(text, Detector)
+    known = made.word_lang_prob_map
+    ngrams = extract_ngrams(text, getattr(known, "index", known))
+    if not ngrams:
+        return []
+    langlist = made.langlist
+    size = len(langlist)
+    rng = Random()
+    rng.seed(made.seed)
+    langprob = [0.0] * size
+    trials = 7
+    width, limit, threshold = Detector.ALPHA_WIDTH, Detector.ITERATION_LIMIT, Detector.CONV_THRESHOLD
+    for _ in range(trials):
+        prob = [1.0 / size] * size
+        weight = (Detector.ALPHA_DEFAULT + rng.gauss(0.0, 1.0) * width) / Detector.BASE_FREQ
+        i = 0
+        while True:
+            vector = known[rng.choice(ngrams)]
+            prob = [p * (weight + v) for p, v in zip(prob, vector)]
+            if i % 5 == 0:
+                total = sum(prob)
+                prob = [p / total for p in prob]
+                if max(prob) > threshold or i >= limit:
+                    break
+            i += 1
+        langprob = [lp + p / trials for lp, p in zip(langprob, prob)]
+    found = [(lang, p) for lang, p in zip(langlist, langprob) if p > Detector.PROB_THRESHOLD]
+    found.sort(key=lambda lp: lp[1], reverse=True)
+    return found
+
+
+def _prepare(text: str, detector) -> str:
+    """Detector.append and cleaning_text: drop URLs and e-mail addresses, Vietnamese marks, the length cap."""
+    from langdetect.utils.ngram import NGram
+
+    text = detector.MAIL_RE.sub(" ", detector.URL_RE.sub(" ", text))
+    text = _SPACES.sub(" ", NGram.normalize_vi(text)[:_MAX_TEXT])
+    latin = len(_LATIN.findall(text))
+    if latin * 2 < len(_NON_LATIN.findall(text)):
+        text = _LATIN.sub("", text)
+    return text
+
+
+class _Normalized(dict):
+    """str.translate table for NGram.normalize, filled one character at a time as texts need them."""
+
+    def __missing__(self, code: int) -> int:
+        from langdetect.utils.ngram import NGram
+
+        self[code] = ord(NGram.normalize(chr(code)))
+        return self[code]
+
+
+_NORMALIZED = _Normalized()
+
+
+def extract_ngrams(text: str, known) -> list[str]:
+    """langdetect's NGram window over the text: the 1- to 3-grams it would look up, in its order.
+
+    Words are runs of non-space characters after normalization; a window
+    starts with a space at each word, and no n-gram is taken while the window
+    ends in two capitals (an acronym) or is a lone space. What a word yields
+    depends on the word alone, so it is worked out once per word and kept.
+    """
+    words = text.translate(_NORMALIZED).split(" ")
+    cache = _word_cache(known)
+    found: list[str] = []
+    extend = found.extend
+    last = len(words) - 1
+    for index, word in enumerate(words):
+        if not word:
+            continue
+        grams = cache.get(word)
+        if grams is None:
+            if len(cache) >= _MAX_CACHED_WORDS:
+                cache.clear()
+            grams = cache[word] = _word_ngrams(word, known)
+        extend(grams[0])
+        if index < last:  # a space follows the word
+            extend(grams[1])
+    return found
+
+
+_MAX_CACHED_WORDS = 200_000
+_caches: dict[int, tuple[object, dict[str, tuple[list[str], list[str]]]]] = {}
+
+
+def _word_cache(known) -> dict[str, tuple[list[str], list[str]]]:
+    entry = _caches.get(id(known))
+    if entry is None or entry[0] is not known:
+        entry = _caches[id(known)] = (known, {})
+    return entry[1]
+
+
+def _word_ngrams(word: str, known) -> tuple[list[str], list[str]]:
+    """The n-grams langdetect takes inside `word`, and those it takes at the space after it."""
+    inside: list[str] = []
+    capitals = [c.isupper() for c in word]
+    window = " "
+    for j, char in enumerate(word):
+        window = (window + char)[-3:] if j >= 2 else window + char
+        if j and capitals[j] and capitals[j - 1]:
+            continue
+        inside += [g for g in ((char, window[-2:], window) if len(window) == 3 else (char, window)) if g in known]
+    window = (window + " ")[-3:]
+    after = [g for g in (window[-2:], window) if g in known]
+    return inside, after

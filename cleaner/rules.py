@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -62,6 +63,7 @@ class Rule:
     keeps: tuple[str, ...] = ()
     values: tuple[str, ...] = ()
     source: str = ""
+    max_len: int = sys.maxsize  # the longest line `pattern` can match (bounded for ^...$ patterns)
 
     def value_of(self, match: re.Match[str]) -> str | None:
         """The value an extract rule lifts from a matching line, ISO 8601 for dates; None if it does not parse."""
@@ -118,9 +120,12 @@ class Ruleset:
                                      if r.lang is None or (lang is not None and lang in r.lang))
         return self._cache[key]
 
-    def has_lang_rules(self, site: str | None) -> bool:
-        own = self.sites[site].rules if site else ()
-        return any(r.lang is not None for r in own + self.generic)
+    def tagged_rules_for(self, site: str | None, lang: str) -> tuple[Rule, ...]:
+        """Only the language-tagged rules for `lang`: what runs after the untagged ones."""
+        key = (site, "tagged:" + lang)
+        if key not in self._cache:
+            self._cache[key] = tuple(r for r in self.rules_for(site, lang) if r.lang is not None)
+        return self._cache[key]
 
     def all_rules(self) -> Iterable[Rule]:
         for site in self.sites.values():
@@ -251,11 +256,29 @@ def _rule(path: str, namespace: str, index: int, raw: dict[str, Any], file_lang:
         raise RuleError(path, qid, "'values' must give one value per 'removes' case")
     rule_lang = _lang(path, qid, raw.get("lang"))
     return Rule(
-        id=qid, action=action, pattern=pattern, zone=zone, within=_within(path, qid, raw.get("within")),
+        id=qid, action=action, pattern=pattern, max_len=max_line_length(pattern), zone=zone, within=_within(path, qid, raw.get("within")),
         then=then, field=fld, date_formats=date_formats, keep_line=keep_line,
         lang=rule_lang if rule_lang is not None else file_lang, about=str(raw.get("about", "")),
         removes=removes, keeps=tuple(_str_list(path, qid, raw, "keeps")), values=values, source=path,
     )
+
+
+def max_line_length(pattern: re.Pattern[str]) -> int:
+    """How long a line `pattern` can match at most: the match's width bound when the pattern
+    is anchored at both ends (^...$) at its top level, else unbounded."""
+    from re import _constants as sre_c  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:
+        return sys.maxsize
+    items = list(parsed)
+    if not items or items[0] != (sre_c.AT, sre_c.AT_BEGINNING) or items[-1] != (sre_c.AT, sre_c.AT_END):
+        return sys.maxsize
+    if pattern.flags & re.MULTILINE:
+        return sys.maxsize
+    return min(parsed.getwidth()[1], sys.maxsize)
 
 
 def _compile(path: str, rule: str, pattern: str, ignore_case: bool) -> re.Pattern[str]:

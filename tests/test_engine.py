@@ -73,3 +73,27 @@ def test_language_tagged_rules_run_on_their_language_only() -> None:
     en = "The government adopted new rules for traffic in the city on Monday, a spokesman said on Tuesday."
     assert "Kommentar" not in clean_text(f"{de}\n{de}\nKommentar schreiben\n", rs).text
     assert "Kommentar" in clean_text(f"{en}\n{en}\nKommentar schreiben\n", rs).text
+
+
+def test_rule_prefilters_never_hide_a_match() -> None:
+    """The first-character dispatch and the line-length bound only skip rules that could not match."""
+    import re
+
+    from cleaner.engine import first_chars
+    from cleaner.rules import max_line_length
+
+    cases = {
+        r"^(\d+ Comments|Discuss)$": ["12 Comments", "٣ Comments", "Discuss"],
+        r"^(- )?(We welcome|Comments are)\b.{0,20}$": ["- We welcome you", "Comments are closed"],
+        r"^\|?\s*(Weitere Themen)\s*:?$": ["| Weitere Themen", "Weitere Themen:"],
+        r"(?i)^ß?share$": ["SHARE", "share", "ßShare"],
+    }
+    for source, lines in cases.items():
+        pattern = re.compile(source)
+        first, longest = first_chars(pattern), max_line_length(pattern)
+        for line in lines:
+            assert pattern.search(line), (source, line)
+            assert first is None or line[0] in first or line[0].casefold() in first, (source, line)
+            assert len(line) <= longest, (source, line)
+    assert first_chars(re.compile(r"^.{0,200}x$")) is None
+    assert max_line_length(re.compile(r"^Opposition")) > 10**9

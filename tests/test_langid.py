@@ -35,3 +35,35 @@ def test_same_answers_as_langdetect_itself() -> None:
 @pytest.mark.parametrize("text", ["", "Short.", "12345 67890 !!! ???"])
 def test_too_little_text_is_undetermined(text: str) -> None:
     assert langid.detect(text) == ("und", 0.0)
+
+
+@needs_shared
+def test_ngram_lists_are_langdetects_own() -> None:
+    """The fast n-gram extraction yields exactly the list langdetect's Detector samples from."""
+    from langdetect.detector import Detector
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    stock = DetectorFactory()
+    stock.load_profile(PROFILES_DIRECTORY)
+    for path in devset_sample(60):
+        text = path.read_text("utf-8")
+        detector = stock.create()
+        detector.append(text)
+        detector.cleaning_text()
+        assert langid.extract_ngrams(langid._prepare(text, Detector), stock.word_lang_prob_map) == \
+            detector._extract_ngrams(), path.name
+
+
+def test_acronyms_spaces_and_vietnamese_follow_langdetect() -> None:
+    from langdetect.detector import Detector
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    stock = DetectorFactory()
+    stock.load_profile(PROFILES_DIRECTORY)
+    for text in ["The NATO and UN met  in  NYC, a US city.", "Xin chào thế giới, tôi là người Việt.",
+                 "https://example.org mail me@example.org  ÄÖÜ äöü ŞşȘș", "A", " ", "日本語のテキストです。한국어"]:
+        detector = stock.create()
+        detector.append(text)
+        detector.cleaning_text()
+        assert langid.extract_ngrams(langid._prepare(text, Detector), stock.word_lang_prob_map) == \
+            detector._extract_ngrams(), text
