@@ -6,6 +6,8 @@ the core; this module only reads, writes, parallelizes and counts.
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
 import multiprocessing
 import os
 import sys
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from . import __version__
 from .core import clean_bytes
 from .decode import DecodeError
 from .html import SUFFIXES as HTML_SUFFIXES
@@ -22,7 +25,8 @@ from .rules import Ruleset, load_ruleset
 from .sidecar import SUFFIX, dumps, sidecar_path, to_sidecar
 
 TMP_PREFIX = ".cleaner-tmp-"
-Options = dict[str, Any]  # keyword options of clean_bytes: title, ftfy
+MANIFEST = "manifest.jsonl"
+Options = dict[str, Any]
 
 
 class UsageError(ValueError):
@@ -35,33 +39,41 @@ class Job:
     text_out: Path
     meta_out: Path
     format: str = "auto"  # text, html, or auto: decided from the content
+    out_root: Path = Path(".")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What shapes every output of a run besides the rules."""
+
+    options: Options = field(default_factory=dict)  # keyword options of clean_bytes: title, ftfy
+    langs: frozenset[str] | None = None  # --lang
+    force: bool = False  # redo documents a rerun could reuse
 
 
 @dataclass
 class FileReport:
     source: str
+    status: str = "written"  # written, unchanged (reused from an earlier run), filtered, failed
     error: str | None = None
-    filtered: bool = False
     dropped: Counter[str] = field(default_factory=Counter)
+    entry: dict[str, Any] = field(default_factory=dict)  # the manifest line
 
 
 @dataclass
 class Summary:
     read: int = 0
-    written: int = 0
-    filtered: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
+    entries: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, report: FileReport) -> None:
         self.read += 1
+        self.statuses[report.status] += 1
+        self.entries.append(report.entry)
         if report.error is not None:
             self.failures.append((report.source, report.error))
-            return
-        if report.filtered:
-            self.filtered += 1
-        else:
-            self.written += 1
         self.dropped.update(report.dropped)
 
 
@@ -104,7 +116,10 @@ def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), 
         if text_out.resolve() == source.resolve():
             raise UsageError(f"{source}: would be overwritten by its own output")
         claimed[text_out] = source
-        jobs.append(Job(source, text_out, sidecar_path(text_out), format if format != "auto" else _format_of(source)))
+        if text_out == out_root / MANIFEST:
+            raise UsageError(f"{source}: its output would be the run's {MANIFEST}")
+        jobs.append(Job(source, text_out, sidecar_path(text_out), format if format != "auto" else _format_of(source),
+                        out_root))
     return jobs
 
 
@@ -146,25 +161,31 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def clean_file(job: Job, ruleset: Ruleset, options: Options, langs: frozenset[str] | None = None) -> FileReport:
+def clean_file(job: Job, ruleset: Ruleset, settings: Settings) -> FileReport:
     """Clean one file and write its text and sidecar; any failure becomes a one-line reason.
 
-    With `langs`, a document detected in another language gets only its
-    sidecar, which says why, and no text.
+    Unless settings.force, a document whose sidecar shows the same input
+    bytes, cleaner version, options and effective rules is left as it is.
+    With settings.langs, a document detected in another language gets only
+    its sidecar, which says why, and no text.
     """
     report = FileReport(str(job.source))
     try:
         data, compression = read_input(job.source)
-        result = clean_bytes(data, ruleset, format=job.format, **options)
-        lang = result.record.lang
-        filtered = None if langs is None or lang in langs else f"language {lang} not in {', '.join(sorted(langs))}"
-        sidecar = dumps(to_sidecar(result, job.source.as_posix(), compression=compression, filtered=filtered))
-        if filtered:
-            job.text_out.unlink(missing_ok=True)  # an earlier run's output no longer belongs here
-            report.filtered = True
+        earlier = None if settings.force else _reusable(job, data, compression, ruleset, settings)
+        if earlier is not None:
+            report.status = "unchanged"
+            sidecar = earlier
         else:
-            write_atomic(job.text_out, result.text.encode("utf-8"))
-        write_atomic(job.meta_out, sidecar.encode("utf-8"))  # last: a sidecar means its text is complete
+            result = clean_bytes(data, ruleset, format=job.format, **settings.options)
+            filtered = _filter_reason(result.record.lang, settings.langs)
+            sidecar = to_sidecar(result, job.source.as_posix(), compression=compression, filtered=filtered)
+            if filtered:
+                job.text_out.unlink(missing_ok=True)  # an earlier run's output no longer belongs here
+            else:
+                write_atomic(job.text_out, result.text.encode("utf-8"))
+            write_atomic(job.meta_out, dumps(sidecar).encode("utf-8"))  # last: a sidecar means its text is complete
+            report.status = "filtered" if filtered else "written"
     except DecodeError as exc:
         report.error = str(exc)
     except OSError as exc:
@@ -173,17 +194,75 @@ def clean_file(job: Job, ruleset: Ruleset, options: Options, langs: frozenset[st
         report.error = "internal error: recursion too deep"
     except Exception as exc:  # a bug must not stop the other files; say what it was
         report.error = f"internal error: {type(exc).__name__}: {exc}"
+    if report.error is not None:
+        report.status = "failed"
+        report.entry = {"input": job.source.as_posix(), "status": "failed", "error": report.error}
     else:
-        report.dropped.update(d.rule for d in result.record.dropped)
+        report.dropped.update(d["rule"] for d in sidecar["dropped"])
+        report.entry = _manifest_entry(job, sidecar, report.status)
     return report
 
 
-_worker: tuple[Ruleset, Options, frozenset[str] | None] | None = None
+def _filter_reason(lang: str, langs: frozenset[str] | None) -> str | None:
+    return None if langs is None or lang in langs else f"language {lang} not in {', '.join(sorted(langs))}"
 
 
-def _init_worker(rule_dirs: Sequence[str], options: Options, langs: frozenset[str] | None) -> None:
+def _reusable(job: Job, data: bytes, compression: str | None, ruleset: Ruleset,
+              settings: Settings) -> dict[str, Any] | None:
+    """The sidecar an earlier run wrote for this job, if its output stands as this run would write it."""
+    try:
+        earlier = json.loads(job.meta_out.read_bytes())
+        source = earlier["source"]
+        same = (
+            earlier["cleaner"] == __version__
+            and earlier["options"] == settings.options
+            and source["path"] == job.source.as_posix()
+            and source["sha256"] == hashlib.sha256(data).hexdigest()
+            and source["compression"] == compression
+            and job.format in ("auto", source["format"])
+            and earlier["rules"] == ruleset.effective_digest(earlier["site"])
+            and earlier["filtered"] == _filter_reason(earlier["lang"]["code"], settings.langs)
+        )
+        if same and earlier["filtered"] is None:
+            same = hashlib.sha256(job.text_out.read_bytes()).hexdigest() == earlier["output"]["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return earlier if same else None
+
+
+def _manifest_entry(job: Job, sidecar: dict[str, Any], status: str) -> dict[str, Any]:
+    written = sidecar["filtered"] is None
+    return {
+        "input": job.source.as_posix(),
+        "output": job.text_out.relative_to(job.out_root).as_posix() if written else None,
+        "sidecar": job.meta_out.relative_to(job.out_root).as_posix(),
+        "status": "filtered" if not written else "written",
+        "fresh": status != "unchanged",
+        "input_sha256": sidecar["source"]["sha256"],
+        "output_sha256": sidecar["output"]["sha256"] if written else None,
+        "format": sidecar["source"]["format"],
+        "lang": sidecar["lang"]["code"],
+        "site": sidecar["site"],
+        "chars": sidecar["output"]["chars"],
+        "words": sidecar["output"]["words"],
+        "paragraphs": sidecar["output"]["paragraphs"],
+        "dropped": len(sidecar["dropped"]),
+        "filtered": sidecar["filtered"],
+    }
+
+
+def write_manifest(path: Path, entries: Iterable[dict[str, Any]]) -> None:
+    """OUTDIR/manifest.jsonl: one line per input of the run, by input path."""
+    lines = sorted(json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entries)
+    write_atomic(path, "".join(line + "\n" for line in lines).encode("utf-8"))
+
+
+_worker: tuple[Ruleset, Settings] | None = None
+
+
+def _init_worker(rule_dirs: Sequence[str], settings: Settings) -> None:
     global _worker
-    _worker = (load_ruleset(rule_dirs), options, langs)
+    _worker = (load_ruleset(rule_dirs), settings)
 
 
 def _work(job: Job) -> FileReport:
@@ -194,28 +273,31 @@ def _work(job: Job) -> FileReport:
 def run(
     jobs: Sequence[Job],
     rule_dirs: Sequence[str] = (),
+    settings: Settings | None = None,
     *,
-    options: Options | None = None,
-    langs: frozenset[str] | None = None,
     processes: int = 1,
+    manifest: Path | None = None,
     on_report: Callable[[FileReport], None] | None = None,
 ) -> Summary:
     """Clean every job; with processes > 1 in a pool whose workers each load the rules once.
 
     The rules are loaded here first, so a rule-file error (RuleError) is raised
-    before anything is written.
+    before anything is written. With `manifest`, the run's manifest is written
+    there at the end.
     """
     ruleset = load_ruleset(rule_dirs)
-    options = options or {}
+    settings = settings or Settings()
     summary = Summary()
     processes = max(1, min(processes, len(jobs)))
     if processes == 1:
-        _collect((clean_file(job, ruleset, options, langs) for job in jobs), summary, on_report)
-        return summary
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(processes, _init_worker, (list(rule_dirs), options, langs)) as pool:
-        chunk = max(1, min(32, len(jobs) // (processes * 8)))
-        _collect(pool.imap_unordered(_work, jobs, chunksize=chunk), summary, on_report)
+        _collect((clean_file(job, ruleset, settings) for job in jobs), summary, on_report)
+    else:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        with multiprocessing.get_context(method).Pool(processes, _init_worker, (list(rule_dirs), settings)) as pool:
+            chunk = max(1, min(32, len(jobs) // (processes * 8)))
+            _collect(pool.imap_unordered(_work, jobs, chunksize=chunk), summary, on_report)
+    if manifest is not None:
+        write_manifest(manifest, summary.entries)
     return summary
 
 

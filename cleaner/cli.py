@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--lang", type=_languages, default=None, metavar="CODES",
                        help="write only documents detected in these languages, e.g. en,de (the others get a "
                        "sidecar saying why)")
+    clean.add_argument("--force", action="store_true",
+                       help="redo every document, also those an earlier run into OUTDIR left unchanged")
     clean.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
     check = sub.add_parser("check", parents=[shared], help="exit 1 if cleaning would change any file (read-only)",
@@ -107,7 +109,7 @@ def _settings(args: argparse.Namespace):
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from .batch import UsageError, default_processes, plan, progress_enabled, run
+    from .batch import MANIFEST, Settings, UsageError, default_processes, plan, progress_enabled, run
     from .config import ConfigError
     from .rules import RuleError
 
@@ -120,8 +122,9 @@ def _clean(args: argparse.Namespace) -> int:
 
     bar = tqdm(total=len(jobs), unit="doc", disable=not progress_enabled(args.quiet), file=sys.stderr)
     try:
-        summary = run(jobs, rules, options=options, langs=args.lang,
-                      processes=args.jobs or config.jobs or default_processes(), on_report=lambda report: bar.update())
+        summary = run(jobs, rules, Settings(options, args.lang, args.force),
+                      processes=args.jobs or config.jobs or default_processes(),
+                      manifest=Path(args.output) / MANIFEST, on_report=lambda report: bar.update())
     except RuleError as exc:
         bar.close()
         return _error(f"rule file: {exc}")
@@ -129,8 +132,10 @@ def _clean(args: argparse.Namespace) -> int:
     for path, reason in sorted(summary.failures):
         print(f"{path}: {reason}", file=sys.stderr)
     if not args.quiet:
-        filtered = f", filtered by language {summary.filtered}" if args.lang else ""
-        print(f"read {summary.read}, written {summary.written}{filtered}, failed {len(summary.failures)}",
+        counts = summary.statuses
+        unchanged = f", unchanged {counts['unchanged']}" if counts["unchanged"] else ""
+        filtered = f", filtered by language {counts['filtered']}" if args.lang else ""
+        print(f"read {summary.read}, written {counts['written']}{unchanged}{filtered}, failed {counts['failed']}",
               file=sys.stderr)
         if summary.dropped:
             print("lines dropped per rule:", file=sys.stderr)

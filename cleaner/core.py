@@ -54,7 +54,8 @@ class Record:
     paragraph_lines: list[int]  # input line of each output paragraph
     raw_lines: list[list[object]]  # [line, exact input] for kept or blank lines shown differently
     counts: dict[str, int]
-    ruleset: str
+    ruleset: str  # every rule file loaded
+    rules: str  # the rule files this document's cleaning depends on (see Ruleset.effective_digest)
     cleaner: str = __version__
     source: dict[str, object] = field(default_factory=dict)
     html: dict[str, object] | None = None  # trafilatura's metadata, for HTML input
@@ -173,7 +174,7 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, title: str = "keep"
         lines=len(split.lines), newline=newline,
         newline_exceptions=[[i + 1, n] for i, n in enumerate(names) if n != newline],
         paragraph_lines=[at[i] + 1 for i in alive], raw_lines=raw_lines,
-        counts=counts(out, len(alive)), ruleset=ruleset.digest,
+        counts=counts(out, len(alive)), ruleset=ruleset.digest, rules=ruleset.effective_digest(site),
     )
     return Result(out, record)
 

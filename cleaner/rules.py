@@ -7,6 +7,7 @@ The format is documented in rules/README.md.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sys
 import tomllib
@@ -101,12 +102,23 @@ class Ruleset:
     generic: tuple[Rule, ...]
     files: tuple[str, ...]
     digest: str
+    # What a document's cleaning depends on: the generic files, what identifies
+    # sites (fingerprints, domains), and its own site's file. A rerun redoes a
+    # document when one of these changed.
+    generic_digest: str = ""
+    identify_digest: str = ""
+    site_digests: dict[str, str] = field(default_factory=dict)
     _cache: dict[tuple[str | None, str | None], tuple[Rule, ...]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def index(self) -> SiteIndex:
         return SiteIndex({s.id: s.fingerprints for s in self.sites.values()},
                          {d: s.id for s in self.sites.values() for d in s.domains})
+
+    def effective_digest(self, site: str | None) -> str:
+        """Fingerprint of the rules that shape a document of `site` (None: no site); KeyError for an unknown site."""
+        parts = [self.generic_digest, self.identify_digest, self.site_digests[site] if site else ""]
+        return "sha256:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     def rules_for(self, site: str | None, lang: str | None) -> tuple[Rule, ...]:
         """Site rules first, then generic ones; language-tagged rules only when `lang` is theirs.
@@ -153,6 +165,8 @@ def build_ruleset(sources: list[tuple[str, bytes]]) -> Ruleset:
     sites: dict[str, Site] = {}
     generic: list[Rule] = []
     seen_generic: dict[str, str] = {}
+    generic_hashes: list[str] = []
+    site_digests: dict[str, str] = {}
     for path, data in sources:
         doc = _parse(path, data)
         kind = _header_kind(path, doc)
@@ -170,6 +184,7 @@ def build_ruleset(sources: list[tuple[str, bytes]]) -> Ruleset:
                     raise RuleError(path, r.id, f"duplicate rule id (also in {seen_generic[r.id]})")
                 seen_generic[r.id] = path
             generic += rules
+            generic_hashes.append(hashlib.sha256(data).hexdigest())
             continue
         if ns_id in sites:
             raise RuleError(path, None, f"duplicate site id {ns_id!r} (also in {sites[ns_id].source})")
@@ -177,13 +192,24 @@ def build_ruleset(sources: list[tuple[str, bytes]]) -> Ruleset:
                              for p in _str_list(path, None, header, "fingerprints"))
         if not fingerprints and not header.get("domains"):
             raise RuleError(path, None, "[site] needs fingerprints or domains to be recognized")
+        site_digests[ns_id] = "sha256:" + hashlib.sha256(data).hexdigest()
         sites[ns_id] = Site(ns_id, str(header.get("name", ns_id)),
                             tuple(d.lower() for d in _str_list(path, None, header, "domains")),
                             fingerprints, rules, path, _xpaths(path, ns_id, _str_list(path, None, header, "prune_xpath")))
+    identify = sorted((s.id, [f.pattern for f in s.fingerprints], list(s.domains), list(s.prune_xpath))
+                      for s in sites.values())
+    return Ruleset(sites, tuple(generic), tuple(p for p, _ in sources),
+                   _digest(sorted(hashlib.sha256(data).hexdigest() for _, data in sources)),
+                   generic_digest=_digest(sorted(generic_hashes)),
+                   identify_digest=_digest([json.dumps(identify, ensure_ascii=False)]),
+                   site_digests=site_digests)
+
+
+def _digest(parts: list[str]) -> str:
     digest = hashlib.sha256()
-    for part in sorted(hashlib.sha256(data).hexdigest() for _, data in sources):
+    for part in parts:
         digest.update(part.encode())
-    return Ruleset(sites, tuple(generic), tuple(p for p, _ in sources), "sha256:" + digest.hexdigest())
+    return "sha256:" + digest.hexdigest()
 
 
 def _parse(path: str, data: bytes) -> dict[str, Any]:

@@ -63,6 +63,6 @@ def test_tree_is_mirrored_and_glob_applies(tmp_path: Path) -> None:
 
     assert main(["clean", str(src), "-o", str(tmp_path / "out"), "--quiet"]) == 0
     assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()) == [
-        "a/b/doc.meta.json", "a/b/doc.txt"]
+        "a/b/doc.meta.json", "a/b/doc.txt", "manifest.jsonl"]
     assert main(["clean", str(src), "-o", str(tmp_path / "md"), "--glob", "*.md", "--quiet"]) == 0
     assert (tmp_path / "md" / "a" / "doc.txt").read_text("utf-8") == ARTICLE

@@ -1,0 +1,136 @@
+"""Throughput and memory of batch cleaning, against the floor of what any cleaner must do.
+
+usage: python bench/throughput.py [--docs 20000] [--small 2000] [--keep DIR]
+
+Each run is a fresh process tree; peak RSS is the largest sum of the resident
+memory of the process and its children, sampled every 20 ms. Runs:
+
+  floor (langdetect's detector)  read, ftfy, langdetect as published, write: one process
+  floor (fast detector)          the same with corpus-cleaner's detector (same answers, faster)
+  clean --jobs 1 / --jobs 2      the whole cleaner: decode, repair, rules, language, sidecars
+  --jobs 1, 1,000 site files     1,000 extra site files (fingerprints that never match, three rules each)
+  rerun, nothing changed         --jobs 2 again into the same output: incremental skips
+  --jobs 2 on the first N docs   memory on a tenth of the corpus: it should not grow with the corpus
+
+The README carries the latest table.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_corpus import make  # noqa: E402
+
+FLOOR = r"""
+import sys
+from pathlib import Path
+import ftfy
+src, dst, fast = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "fast"
+config = ftfy.TextFixerConfig(uncurl_quotes=False)
+if fast:
+    from cleaner.langid import detect
+else:
+    from langdetect import DetectorFactory, detect_langs
+    DetectorFactory.seed = 0
+    def detect(text):
+        try:
+            return detect_langs(text)[0].lang
+        except Exception:
+            return "und"
+for path in sorted(src.rglob("*.txt")):
+    text = ftfy.fix_text(path.read_bytes().decode("utf-8"), config)
+    lang = detect(text)
+    out = dst / path.relative_to(src)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, "utf-8")
+"""
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of `pid` and all its descendants."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += int(next(l for l in status.splitlines() if l.startswith("VmRSS:")).split()[1]) * 1024
+            for task in Path(f"/proc/{p}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def measure(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak tree RSS of a command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss(proc.pid))
+        time.sleep(0.02)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
+    return time.perf_counter() - start, peak
+
+
+def site_files(folder: Path, count: int = 1000) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        rules = "".join(f'[[rule]]\nid = "r{j}"\nmatch = \'^Zq{i}x{j} chrome$\'\nremoves = ["Zq{i}x{j} chrome"]\n'
+                        f'keeps = ["text"]\n' for j in range(3))
+        (folder / f"site{i:04d}.toml").write_text(
+            f'[site]\nid = "bench-{i}"\nfingerprints = [\'^Zq{i} Portal Zq{i}$\']\n{rules}', "utf-8")
+    return folder
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=20000)
+    parser.add_argument("--small", type=int, default=2000)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="cleaner-bench-"))
+    corpus = work / "corpus"
+    if not corpus.is_dir():
+        make(corpus, args.docs)
+    small = work / "small"
+    if not small.is_dir():
+        make(small, args.small)
+    megabytes = sum(p.stat().st_size for p in corpus.rglob("*.txt")) / 1e6
+    extra = site_files(work / "extra-rules")
+    clean = [sys.executable, "-m", "cleaner", "clean", "--quiet"]
+    runs = [
+        ("floor (langdetect's detector)", [sys.executable, "-c", FLOOR, str(corpus), str(work / "floor-a"), "stock"],
+         args.docs),
+        ("floor (fast detector)", [sys.executable, "-c", FLOOR, str(corpus), str(work / "floor-b"), "fast"], args.docs),
+        ("clean --jobs 1", [*clean, str(corpus), "-o", str(work / "out1"), "--jobs", "1", "--force"], args.docs),
+        ("clean --jobs 2", [*clean, str(corpus), "-o", str(work / "out2"), "--jobs", "2", "--force"], args.docs),
+        ("clean --jobs 1, 1,000 site files",
+         [*clean, str(corpus), "-o", str(work / "out3"), "--jobs", "1", "--rules", str(extra), "--force"], args.docs),
+        ("rerun --jobs 2, nothing changed", [*clean, str(corpus), "-o", str(work / "out2"), "--jobs", "2"], args.docs),
+        (f"clean --jobs 2, first {args.small} docs", [*clean, str(small), "-o", str(work / "out4"), "--jobs", "2",
+                                                      "--force"], args.small),
+    ]
+    print(f"corpus: {args.docs} documents, {megabytes:.1f} MB; {os.cpu_count()} cores\n")
+    print("| run | seconds | docs/s | MB/s | peak RSS |")
+    print("|---|---|---|---|---|")
+    for label, cmd, docs in runs:
+        seconds, peak = measure(cmd)
+        size = megabytes * docs / args.docs
+        print(f"| {label} | {seconds:.1f} | {docs / seconds:.0f} | {size / seconds:.2f} | {peak / 2**20:.0f} MB |",
+              flush=True)
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Reruns into the same OUTDIR redo exactly what changed; the manifest describes every document."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from cleaner.cli import main
+
+ACME = "ACME WIRE\n\nThe factory opened on Monday and hired two hundred workers from the region.\n\nACME PROMO LINE\n"
+OTHER = "Council Approves Budget\n\nThe council approved the budget on Tuesday after a long debate.\n\nACME PROMO LINE\n"
+SITE = ("[site]\nid = \"acme\"\nfingerprints = ['^ACME WIRE$']\n"
+        "[[rule]]\nid = \"promo\"\nmatch = '^ACME PROMO LINE$'\nremoves = [\"ACME PROMO LINE\"]\nkeeps = [\"ACME\"]\n")
+
+
+@pytest.fixture()
+def setup(tmp_path: Path) -> tuple[Path, Path, Path]:
+    src, rules, out = tmp_path / "in", tmp_path / "rules", tmp_path / "out"
+    src.mkdir()
+    rules.mkdir()
+    (src / "acme.txt").write_text(ACME, "utf-8")
+    (src / "other.txt").write_text(OTHER, "utf-8")
+    (rules / "acme.toml").write_text(SITE, "utf-8")
+    return src, rules, out
+
+
+def clean(src: Path, rules: Path, out: Path, *extra: str) -> dict[str, dict]:
+    assert main(["clean", str(src), "-o", str(out), "--rules", str(rules), "--quiet", "--jobs", "1", *extra]) == 0
+    lines = (out / "manifest.jsonl").read_text("utf-8").splitlines()
+    return {Path(e["input"]).name: e for e in map(json.loads, lines)}
+
+
+def stamps(out: Path) -> dict[str, int]:
+    return {p.name: os.stat(p).st_mtime_ns for p in out.iterdir() if p.name != "manifest.jsonl"}
+
+
+def test_rerun_reuses_everything_unchanged(setup, capsys) -> None:
+    src, rules, out = setup
+    first = clean(src, rules, out)
+    assert {n: e["fresh"] for n, e in first.items()} == {"acme.txt": True, "other.txt": True}
+    assert first["acme.txt"]["site"] == "acme" and first["acme.txt"]["dropped"] == 1
+    before, times = {p.name: p.read_bytes() for p in out.iterdir()}, stamps(out)
+    assert main(["clean", str(src), "-o", str(out), "--rules", str(rules), "--jobs", "1"]) == 0
+    assert "read 2, written 0, unchanged 2, failed 0" in capsys.readouterr().err
+    assert stamps(out) == times
+    again = {Path(e["input"]).name: e for e in map(json.loads, (out / "manifest.jsonl").read_text().splitlines())}
+    assert {n: e["fresh"] for n, e in again.items()} == {"acme.txt": False, "other.txt": False}
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.name != "manifest.jsonl"} == \
+        {n: b for n, b in before.items() if n != "manifest.jsonl"}
+
+
+def test_a_changed_site_file_redoes_only_its_documents(setup) -> None:
+    src, rules, out = setup
+    clean(src, rules, out)
+    (rules / "acme.toml").write_text(SITE.replace("hired", "x") + "# reviewed\n", "utf-8")
+    after = clean(src, rules, out)
+    assert after["acme.txt"]["fresh"] is True
+    assert after["other.txt"]["fresh"] is False
+
+
+def test_a_changed_generic_file_or_input_or_output_redoes_what_it_touches(setup) -> None:
+    src, rules, out = setup
+    clean(src, rules, out)
+    (src / "other.txt").write_text(OTHER + "\nOne more paragraph.\n", "utf-8")
+    assert {n: e["fresh"] for n, e in clean(src, rules, out).items()} == {"acme.txt": False, "other.txt": True}
+    (out / "acme.txt").write_text("tampered\n", "utf-8")
+    assert clean(src, rules, out)["acme.txt"]["fresh"] is True
+    assert (out / "acme.txt").read_text("utf-8") == ACME.replace("\n\nACME PROMO LINE", "")
+    (rules / "house.toml").write_text("[generic]\nid = \"house\"\n[[rule]]\nid = \"x\"\nmatch = '^Zzz$'\n", "utf-8")
+    assert {n: e["fresh"] for n, e in clean(src, rules, out).items()} == {"acme.txt": True, "other.txt": True}
+
+
+def test_options_and_force_redo_everything(setup) -> None:
+    src, rules, out = setup
+    clean(src, rules, out)
+    assert all(e["fresh"] for e in clean(src, rules, out, "--title", "drop").values())
+    assert not any(e["fresh"] for e in clean(src, rules, out, "--title", "drop").values())
+    assert all(e["fresh"] for e in clean(src, rules, out, "--title", "drop", "--force").values())
+
+
+def test_manifest_lines(setup) -> None:
+    src, rules, out = setup
+    (src / "bad.txt").write_bytes(b"\x00\x01" * 50)
+    assert main(["clean", str(src), "-o", str(out), "--rules", str(rules), "--quiet", "--jobs", "1"]) == 1
+    lines = (out / "manifest.jsonl").read_text("utf-8").splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert [Path(e["input"]).name for e in entries] == ["acme.txt", "bad.txt", "other.txt"]
+    assert entries[1] == {"input": (src / "bad.txt").as_posix(), "status": "failed", "error": "binary file (NUL bytes)"}
+    acme = entries[0]
+    assert acme["output"] == "acme.txt" and acme["sidecar"] == "acme.meta.json" and acme["status"] == "written"
+    sidecar = json.loads((out / "acme.meta.json").read_text("utf-8"))
+    assert acme["output_sha256"] == sidecar["output"]["sha256"]
+    assert acme["input_sha256"] == sidecar["source"]["sha256"]
+    assert (acme["lang"], acme["words"], acme["paragraphs"]) == ("en", sidecar["output"]["words"], 2)
