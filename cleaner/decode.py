@@ -22,6 +22,7 @@ _BOM_OF = {name: bom for bom, name in _BOMS}
 # C0 controls other than TAB, LF, VT, FF, CR and ESC (terminal escapes are text).
 _CONTROL = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
 _MAX_CONTROL_SHARE = 0.01
+_TEXT_CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _MAX_NUL_PER = 1000  # bytes per NUL byte that text may hold
 _SURROGATE = re.compile("[\udc80-\udcff]")
 # In Western text read as cp1252 few letters are non-ASCII; Cyrillic or Greek
@@ -104,7 +105,8 @@ def _bomless_utf16(data: bytes) -> Decoded | None:
                 text = data.decode(name)
             except UnicodeDecodeError:
                 return None
-            return None if "\x00" in text else Decoded(text, name, False)
+            controls = len(_TEXT_CONTROL.findall(text))
+            return None if controls > _MAX_CONTROL_SHARE * len(text) else Decoded(text, name, False)
     return None
 
 
