@@ -253,7 +253,7 @@ def _manifest_entry(job: Job, sidecar: dict[str, Any], status: str) -> dict[str,
 
 def write_manifest(path: Path, entries: Iterable[dict[str, Any]]) -> None:
     """OUTDIR/manifest.jsonl: one line per input of the run, by input path."""
-    lines = sorted(json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entries)
+    lines = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in sorted(entries, key=lambda e: e["input"])]
     write_atomic(path, "".join(line + "\n" for line in lines).encode("utf-8"))
 
 
