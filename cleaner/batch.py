@@ -5,13 +5,11 @@ the core; this module only reads, writes, parallelizes and counts.
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import multiprocessing
 import os
 import sys
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +18,13 @@ from typing import Any, Callable, Iterable, Sequence
 from . import __version__
 from .core import clean_bytes
 from .decode import DecodeError
+from .files import content_sha256, read_input, write_atomic
 from .html import SUFFIXES as HTML_SUFFIXES
 from .rules import Ruleset, load_ruleset
+from .shards import SCHEMA as SHARD_SCHEMA
+from .shards import clean_shard, is_shard
 from .sidecar import SUFFIX, dumps, sidecar_path, to_sidecar
 
-TMP_PREFIX = ".cleaner-tmp-"
 MANIFEST = "manifest.jsonl"
 Options = dict[str, Any]
 
@@ -58,6 +58,7 @@ class FileReport:
     error: str | None = None
     dropped: Counter[str] = field(default_factory=Counter)
     entry: dict[str, Any] = field(default_factory=dict)  # the manifest line
+    bad_records: list[tuple[str, str]] = field(default_factory=list)  # (shard:line, reason)
 
 
 @dataclass
@@ -74,6 +75,7 @@ class Summary:
         self.entries.append(report.entry)
         if report.error is not None:
             self.failures.append((report.source, report.error))
+        self.failures += report.bad_records
         self.dropped.update(report.dropped)
 
 
@@ -110,16 +112,19 @@ def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), 
     jobs: list[Job] = []
     claimed: dict[Path, Path] = {}
     for source, rel in expand(inputs, globs):
-        text_out = out_root / output_name(rel)
-        if text_out in claimed:
-            raise UsageError(f"{source} and {claimed[text_out]} would both be written to {text_out}")
+        shard = is_shard(source)
+        text_out = out_root / (rel if shard else output_name(rel))
+        meta_out = sidecar_path(text_out.with_name(text_out.name.split(".jsonl")[0]) if shard else text_out)
+        for out in (text_out, meta_out):
+            if out in claimed:
+                raise UsageError(f"{source} and {claimed[out]} would both be written to {out}")
+            claimed[out] = source
         if text_out.resolve() == source.resolve():
             raise UsageError(f"{source}: would be overwritten by its own output")
-        claimed[text_out] = source
         if text_out == out_root / MANIFEST:
             raise UsageError(f"{source}: its output would be the run's {MANIFEST}")
-        jobs.append(Job(source, text_out, sidecar_path(text_out), format if format != "auto" else _format_of(source),
-                        out_root))
+        kind = "jsonl" if shard else format if format != "auto" else _format_of(source)
+        jobs.append(Job(source, text_out, meta_out, kind, out_root))
     return jobs
 
 
@@ -135,32 +140,6 @@ def _format_of(path: Path) -> str:
     return "html" if name.lower().endswith(HTML_SUFFIXES) else "auto"
 
 
-def read_input(path: Path) -> tuple[bytes, str | None]:
-    """The file's bytes, gunzipped for a .gz name; and the compression undone."""
-    data = path.read_bytes()
-    if path.name.endswith(".gz"):
-        try:
-            return gzip.decompress(data), "gzip"
-        except (OSError, EOFError, zlib.error) as exc:
-            raise DecodeError(f"not a readable gzip file ({exc})") from None
-    return data, None
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole or not at all: a temporary file beside it, fsync, rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{TMP_PREFIX}{os.getpid()}-{path.name}")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def clean_file(job: Job, ruleset: Ruleset, settings: Settings) -> FileReport:
     """Clean one file and write its text and sidecar; any failure becomes a one-line reason.
 
@@ -169,6 +148,8 @@ def clean_file(job: Job, ruleset: Ruleset, settings: Settings) -> FileReport:
     With settings.langs, a document detected in another language gets only
     its sidecar, which says why, and no text.
     """
+    if job.format == "jsonl":
+        return _clean_shard_file(job, ruleset, settings)
     report = FileReport(str(job.source))
     try:
         data, compression = read_input(job.source)
@@ -201,6 +182,52 @@ def clean_file(job: Job, ruleset: Ruleset, settings: Settings) -> FileReport:
         report.dropped.update(d["rule"] for d in sidecar["dropped"])
         report.entry = _manifest_entry(job, sidecar, report.status)
     return report
+
+
+def _clean_shard_file(job: Job, ruleset: Ruleset, settings: Settings) -> FileReport:
+    """A JSONL shard: records cleaned into a shard of the same name, a summary sidecar beside it."""
+    report = FileReport(str(job.source))
+    try:
+        earlier = None if settings.force else _reusable_shard(job, ruleset, settings)
+        if earlier is None:
+            _, earlier = clean_shard(job.source, job.text_out, ruleset, settings.options, settings.langs)
+            write_atomic(job.meta_out, dumps(earlier).encode("utf-8"))
+        else:
+            report.status = "unchanged"
+    except DecodeError as exc:
+        report.status, report.error = "failed", str(exc)
+        report.entry = {"input": job.source.as_posix(), "status": "failed", "error": report.error}
+        return report
+    except OSError as exc:
+        report.status, report.error = "failed", f"{exc.strerror or exc} ({exc.filename or job.source})"
+        report.entry = {"input": job.source.as_posix(), "status": "failed", "error": report.error}
+        return report
+    report.dropped.update(earlier["dropped"])
+    report.bad_records = [(f"{job.source}:{b['line']}", b["reason"]) for b in earlier["bad"]]
+    report.entry = {
+        "input": job.source.as_posix(), "output": job.text_out.relative_to(job.out_root).as_posix(),
+        "sidecar": job.meta_out.relative_to(job.out_root).as_posix(), "status": "written",
+        "fresh": report.status != "unchanged", "format": "jsonl", "input_sha256": earlier["source"]["sha256"],
+        "output_sha256": earlier["output"]["sha256"],
+        **{k: earlier[k] for k in ("records", "written", "emptied", "filtered")}, "bad": len(earlier["bad"]),
+    }
+    return report
+
+
+def _reusable_shard(job: Job, ruleset: Ruleset, settings: Settings) -> dict[str, Any] | None:
+    """A shard's earlier summary, if the input, version, options, rules and output are as this run would have them."""
+    try:
+        earlier = json.loads(job.meta_out.read_bytes())
+        if (earlier["schema"], earlier["cleaner"], earlier["options"], earlier["ruleset"]) != \
+                (SHARD_SCHEMA, __version__, settings.options, ruleset.digest):
+            return None
+        same = (earlier["source"]["sha256"] == content_sha256(job.source)
+                and earlier["source"]["path"] == job.source.as_posix()
+                and earlier.get("langs") == (sorted(settings.langs) if settings.langs else None)
+                and hashlib.sha256(job.text_out.read_bytes()).hexdigest() == earlier["output"]["sha256"])
+    except (OSError, ValueError, KeyError, TypeError, DecodeError):
+        return None
+    return earlier if same else None
 
 
 def _filter_reason(lang: str, langs: frozenset[str] | None) -> str | None:

@@ -14,6 +14,7 @@ from .rules import FIELDS, Ruleset, load_ruleset
 
 TITLE_MODES = ("keep", "drop")
 TITLE_RULE = "cleaner/title"
+REDETECT_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -132,12 +133,16 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, title: str = "keep"
     site = (ruleset.index.site_for_host(host) if host else None) or ruleset.index.identify(lines)
     outcome = engine.Outcome()
     engine.run(lines, ruleset.rules_for(site, None), outcome)
-    lang, prob = langid.detect(_joined(lines, outcome))
+    detected_on = _joined(lines, outcome)
+    lang, prob = langid.detect(detected_on)
     # The untagged rules are at their fixed point: run the language's own rules,
     # and only if they drop something, all rules again to a new fixed point.
+    # The language is detected again only if that took away a tenth of the text.
     if lang != langid.UNDETERMINED and engine.run(lines, ruleset.tagged_rules_for(site, lang), outcome):
         engine.run(lines, ruleset.rules_for(site, lang), outcome)
-        lang, prob = langid.detect(_joined(lines, outcome))
+        remaining = _joined(lines, outcome)
+        if len(remaining) < REDETECT_SHARE * len(detected_on):
+            lang, prob = langid.detect(remaining)
 
     values: dict[str, list[str]] = {f: [] for f in FIELDS}
     for ex in outcome.extracted:

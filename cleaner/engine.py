@@ -7,9 +7,6 @@ is what makes cleaning idempotent.
 from __future__ import annotations
 
 import math
-import re
-import sys
-from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -72,7 +69,7 @@ class _Dispatch:
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = rules
-        self.first = [first_chars(r.pattern) for r in rules]
+        self.first = [r.first for r in rules]
         self.by_char: dict[str, tuple[int, ...]] = {}
 
     def candidates(self, line: str) -> tuple[int, ...]:
@@ -95,78 +92,13 @@ def _dispatch(rules: Sequence[Rule]) -> _Dispatch:
     return found
 
 
-@lru_cache(maxsize=1)
-def _decimal_digits() -> frozenset[str]:
-    """Every character \\d matches."""
-    return frozenset(ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isdecimal())
-
-
-def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """The characters a match of an ^-anchored pattern can start with (case-folded too), or None if any."""
-    from re import _constants as c  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-
-    def first(items: list) -> tuple[set[str] | None, bool]:
-        """(characters a match of the sequence can start with, or None for any; whether it can be empty)."""
-        chars: set[str] = set()
-        for op, arg in items:
-            if op is c.AT:
-                continue
-            if op is c.LITERAL:
-                return chars | {chr(arg)}, False
-            if op is c.IN:
-                for kind, value in arg:
-                    if kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
-                        chars |= _decimal_digits()
-                    elif kind is c.LITERAL:
-                        chars.add(chr(value))
-                    elif kind is c.RANGE and value[1] - value[0] < 512:
-                        chars.update(chr(x) for x in range(value[0], value[1] + 1))
-                    else:
-                        return None, False
-                return chars, False
-            if op is c.SUBPATTERN:
-                part, empty = first(list(arg[-1]))
-            elif op is c.BRANCH:
-                part, empty = set(), False
-                for branch in arg[1]:
-                    sub, sub_empty = first(list(branch))
-                    if sub is None:
-                        return None, False
-                    part |= sub
-                    empty = empty or sub_empty
-            elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
-                part, empty = first(list(arg[2]))
-                empty = empty or arg[0] == 0
-            else:
-                return None, False
-            if part is None:
-                return None, False
-            chars |= part
-            if not empty:
-                return chars, False
-        return chars, True
-
-    if not pattern.pattern.startswith("^") or pattern.flags & re.MULTILINE:
-        return None
-    try:
-        chars, empty = first(list(sre_parse.parse(pattern.pattern, pattern.flags)))
-    except Exception:
-        return None
-    if chars is None or empty:
-        return None
-    if pattern.flags & re.IGNORECASE:
-        chars |= {x.casefold() for x in chars} | {x.upper() for x in chars} | {x.lower() for x in chars}
-    return frozenset(chars)
-
-
 def _one_pass(lines: Sequence[str], rules: Sequence[Rule], out: Outcome, zones: bool) -> bool:
     alive = out.alive(len(lines))
     size = len(alive)
     # Per pass, each rule's zone and the longest line it can match; per line,
     # only the rules its first character allows: most rules are passed over
     # without a regex call.
-    plan = [(rule, *_zone(rule, size, zones), rule.max_len, rule.pattern.search) for rule in rules]
+    plan = [(rule, *_zone(rule, size, zones), rule.min_len, rule.max_len, rule.pattern.search) for rule in rules]
     dispatch = _dispatch(rules)
     changed = False
     for pos, i in enumerate(alive):
@@ -175,8 +107,8 @@ def _one_pass(lines: Sequence[str], rules: Sequence[Rule], out: Outcome, zones: 
         line = lines[i]
         length = len(line)
         for k in dispatch.candidates(line):
-            rule, start, end, max_len, search = plan[k]
-            if pos < start or pos >= end or length > max_len:
+            rule, start, end, min_len, max_len, search = plan[k]
+            if pos < start or pos >= end or length > max_len or length < min_len:
                 continue
             match = search(line)
             if match is None:

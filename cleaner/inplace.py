@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .batch import write_atomic
 from .compose import compose
 from .core import clean_bytes
+from .files import write_atomic
 from .restore import restore_bytes
 from .rules import Ruleset
 from .sidecar import dumps, sidecar_path, to_sidecar

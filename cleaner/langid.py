@@ -219,7 +219,7 @@ def extract_ngrams(text: str, known) -> list[str]:
     depends on the word alone, so it is worked out once per word and kept.
     """
     words = text.translate(_NORMALIZED).split(" ")
-    cache = _word_cache(known)
+    cache, canonical = _word_cache(known)
     found: list[str] = []
     extend = found.extend
     last = len(words) - 1
@@ -230,26 +230,30 @@ def extract_ngrams(text: str, known) -> list[str]:
         if grams is None:
             if len(cache) >= _MAX_CACHED_WORDS:
                 cache.clear()
-            grams = cache[word] = _word_ngrams(word, known)
+            grams = cache[word] = _word_ngrams(word, canonical)
         extend(grams[0])
         if index < last:  # a space follows the word
             extend(grams[1])
     return found
 
 
-_MAX_CACHED_WORDS = 200_000
-_caches: dict[int, tuple[object, dict[str, tuple[list[str], list[str]]]]] = {}
+_MAX_CACHED_WORDS = 50_000
+_caches: dict[int, tuple[object, dict[str, tuple[list[str], list[str]]], dict[str, str]]] = {}
 
 
-def _word_cache(known) -> dict[str, tuple[list[str], list[str]]]:
+def _word_cache(known) -> tuple[dict[str, tuple[list[str], list[str]]], dict[str, str]]:
+    """Per n-gram table: the words seen, and each n-gram's own string, so cached lists share them."""
     entry = _caches.get(id(known))
     if entry is None or entry[0] is not known:
-        entry = _caches[id(known)] = (known, {})
-    return entry[1]
+        entry = _caches[id(known)] = (known, {}, {gram: gram for gram in known})
+    return entry[1], entry[2]
 
 
-def _word_ngrams(word: str, known) -> tuple[list[str], list[str]]:
-    """The n-grams langdetect takes inside `word`, and those it takes at the space after it."""
+def _word_ngrams(word: str, canonical: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The n-grams langdetect takes inside `word`, and those it takes at the space after it.
+
+    `canonical` maps each known n-gram to one shared string, which is what the lists hold.
+    """
     inside: list[str] = []
     capitals = [c.isupper() for c in word]
     window = " "
@@ -257,7 +261,8 @@ def _word_ngrams(word: str, known) -> tuple[list[str], list[str]]:
         window = (window + char)[-3:] if j >= 2 else window + char
         if j and capitals[j] and capitals[j - 1]:
             continue
-        inside += [g for g in ((char, window[-2:], window) if len(window) == 3 else (char, window)) if g in known]
+        grams = (char, window[-2:], window) if len(window) == 3 else (char, window)
+        inside += [canonical[g] for g in grams if g in canonical]
     window = (window + " ")[-3:]
-    after = [g for g in (window[-2:], window) if g in known]
+    after = [canonical[g] for g in (window[-2:], window) if g in canonical]
     return inside, after

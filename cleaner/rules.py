@@ -17,6 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Iterable
 
+from .patterns import first_chars, line_length_bounds
 from .sites import SiteIndex
 
 ACTIONS = ("drop", "block", "cut", "extract")
@@ -64,7 +65,9 @@ class Rule:
     keeps: tuple[str, ...] = ()
     values: tuple[str, ...] = ()
     source: str = ""
+    min_len: int = 0  # the shortest line `pattern` can match
     max_len: int = sys.maxsize  # the longest line `pattern` can match (bounded for ^...$ patterns)
+    first: frozenset[str] | None = None  # the characters a matching line can start with; None: any
 
     def value_of(self, match: re.Match[str]) -> str | None:
         """The value an extract rule lifts from a matching line, ISO 8601 for dates; None if it does not parse."""
@@ -281,30 +284,13 @@ def _rule(path: str, namespace: str, index: int, raw: dict[str, Any], file_lang:
     if values and len(values) != len(removes):
         raise RuleError(path, qid, "'values' must give one value per 'removes' case")
     rule_lang = _lang(path, qid, raw.get("lang"))
+    min_len, max_len = line_length_bounds(pattern)
     return Rule(
-        id=qid, action=action, pattern=pattern, max_len=max_line_length(pattern), zone=zone, within=_within(path, qid, raw.get("within")),
+        id=qid, action=action, pattern=pattern, min_len=min_len, max_len=max_len, first=first_chars(pattern), zone=zone, within=_within(path, qid, raw.get("within")),
         then=then, field=fld, date_formats=date_formats, keep_line=keep_line,
         lang=rule_lang if rule_lang is not None else file_lang, about=str(raw.get("about", "")),
         removes=removes, keeps=tuple(_str_list(path, qid, raw, "keeps")), values=values, source=path,
     )
-
-
-def max_line_length(pattern: re.Pattern[str]) -> int:
-    """How long a line `pattern` can match at most: the match's width bound when the pattern
-    is anchored at both ends (^...$) at its top level, else unbounded."""
-    from re import _constants as sre_c  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-
-    try:
-        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-    except Exception:
-        return sys.maxsize
-    items = list(parsed)
-    if not items or items[0] != (sre_c.AT, sre_c.AT_BEGINNING) or items[-1] != (sre_c.AT, sre_c.AT_END):
-        return sys.maxsize
-    if pattern.flags & re.MULTILINE:
-        return sys.maxsize
-    return min(parsed.getwidth()[1], sys.maxsize)
 
 
 def _compile(path: str, rule: str, pattern: str, ignore_case: bool) -> re.Pattern[str]:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from re import _constants as sre_c  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Mapping, Sequence
+
+from .patterns import key_word
 
 WINDOW = 20  # non-blank lines read at each end of a document
 _WORD = re.compile(r"\w+")
-_KEY_WORD = re.compile(r"(?<!\w)\w{3,}(?!\w)")
 
 
 class SiteIndex:
@@ -55,49 +54,3 @@ class SiteIndex:
         if not hits:
             return None
         return min(hits, key=lambda s: (-len(hits[s]), s))
-
-
-def key_word(pattern: re.Pattern[str]) -> str | None:
-    """A lower-cased word every match of `pattern` contains as a whole word, or None."""
-    try:
-        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-    except Exception:  # an odd pattern is simply always tried
-        return None
-    best: str | None = None
-    for run in _literal_runs(list(parsed)):
-        for m in _KEY_WORD.finditer(run):
-            word = m.group(0).lower()
-            if best is None or len(word) > len(best):
-                best = word
-    return best
-
-
-def _literal_runs(items: list) -> list[str]:
-    """Literal text runs of a required sequence, without words cut at an unsafe edge.
-
-    A run's edge word counts only where an anchor (^, $, \\b) bounds it, so a
-    literal 'Audio' followed by `\\w*` is not taken as the whole word 'audio'.
-    """
-    runs: list[str] = []
-    current: list[str] = []
-    left_safe = False
-    for op, arg in [*items, (None, None)]:
-        if op is sre_c.LITERAL:
-            current.append(chr(arg))
-            continue
-        if current:
-            text = "".join(current)
-            if not left_safe:
-                text = re.sub(r"^\w+", "", text)
-            if not _is_anchor(op, arg):
-                text = re.sub(r"\w+$", "", text)
-            runs.append(text)
-            current = []
-        if op is sre_c.SUBPATTERN:
-            runs += _literal_runs(list(arg[-1]))
-        left_safe = _is_anchor(op, arg)
-    return runs
-
-
-def _is_anchor(op: object, arg: object) -> bool:
-    return op is sre_c.AT and arg is not sre_c.AT_NON_BOUNDARY

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 from cleaner.rules import build_ruleset
-from cleaner.sites import SiteIndex, key_word
+from cleaner.patterns import key_word
+from cleaner.sites import SiteIndex
 
 from .conftest import SEEDS_RAW, needs_shared
 

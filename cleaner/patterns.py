@@ -1,0 +1,140 @@
+"""What a rule's regex can match, read from its parsed form: the engine's shortcuts.
+
+The engine skips a rule for a line when the line is shorter or longer than
+any match of a ^...$ pattern could be, or starts with a character no match
+can start with. These bounds are exact or conservative, never wrong: a rule
+is only skipped where it cannot match.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from functools import lru_cache
+from re import _constants as c  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+_KEY_WORD = re.compile(r"(?<!\w)\w{3,}(?!\w)")
+
+
+def line_length_bounds(pattern: re.Pattern[str]) -> tuple[int, int]:
+    """(shortest, longest) line `pattern` can match: the match's width when it is anchored at both
+    ends (^...$) at its top level, else (0, unbounded)."""
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:
+        return 0, sys.maxsize
+    items = list(parsed)
+    if (not items or items[0] != (c.AT, c.AT_BEGINNING) or items[-1] != (c.AT, c.AT_END)
+            or pattern.flags & re.MULTILINE):
+        return 0, sys.maxsize
+    low, high = parsed.getwidth()
+    return low, min(high, sys.maxsize)
+
+
+@lru_cache(maxsize=1)
+def _decimal_digits() -> frozenset[str]:
+    """Every character \\d matches."""
+    return frozenset(ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isdecimal())
+
+
+def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The characters a match of an ^-anchored pattern can start with (case-folded too), or None if any."""
+
+    def first(items: list) -> tuple[set[str] | None, bool]:
+        """(characters a match of the sequence can start with, or None for any; whether it can be empty)."""
+        chars: set[str] = set()
+        for op, arg in items:
+            if op is c.AT:
+                continue
+            if op is c.LITERAL:
+                return chars | {chr(arg)}, False
+            if op is c.IN:
+                for kind, value in arg:
+                    if kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
+                        chars |= _decimal_digits()
+                    elif kind is c.LITERAL:
+                        chars.add(chr(value))
+                    elif kind is c.RANGE and value[1] - value[0] < 512:
+                        chars.update(chr(x) for x in range(value[0], value[1] + 1))
+                    else:
+                        return None, False
+                return chars, False
+            if op is c.SUBPATTERN:
+                part, empty = first(list(arg[-1]))
+            elif op is c.BRANCH:
+                part, empty = set(), False
+                for branch in arg[1]:
+                    sub, sub_empty = first(list(branch))
+                    if sub is None:
+                        return None, False
+                    part |= sub
+                    empty = empty or sub_empty
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                part, empty = first(list(arg[2]))
+                empty = empty or arg[0] == 0
+            else:
+                return None, False
+            if part is None:
+                return None, False
+            chars |= part
+            if not empty:
+                return chars, False
+        return chars, True
+
+    if not pattern.pattern.startswith("^") or pattern.flags & re.MULTILINE:
+        return None
+    try:
+        chars, empty = first(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+    except Exception:
+        return None
+    if chars is None or empty:
+        return None
+    if pattern.flags & re.IGNORECASE:
+        chars |= {x.casefold() for x in chars} | {x.upper() for x in chars} | {x.lower() for x in chars}
+    return frozenset(chars)
+
+
+def key_word(pattern: re.Pattern[str]) -> str | None:
+    """A lower-cased word every match of `pattern` contains as a whole word, or None."""
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # an odd pattern is simply always tried
+        return None
+    best: str | None = None
+    for run in _literal_runs(list(parsed)):
+        for m in _KEY_WORD.finditer(run):
+            word = m.group(0).lower()
+            if best is None or len(word) > len(best):
+                best = word
+    return best
+
+
+def _literal_runs(items: list) -> list[str]:
+    """Literal text runs of a required sequence, without words cut at an unsafe edge.
+
+    A run's edge word counts only where an anchor (^, $, \\b) bounds it, so a
+    literal 'Audio' followed by `\\w*` is not taken as the whole word 'audio'.
+    """
+    runs: list[str] = []
+    current: list[str] = []
+    left_safe = False
+    for op, arg in [*items, (None, None)]:
+        if op is c.LITERAL:
+            current.append(chr(arg))
+            continue
+        if current:
+            text = "".join(current)
+            if not left_safe:
+                text = re.sub(r"^\w+", "", text)
+            if not _is_anchor(op, arg):
+                text = re.sub(r"\w+$", "", text)
+            runs.append(text)
+            current = []
+        if op is c.SUBPATTERN:
+            runs += _literal_runs(list(arg[-1]))
+        left_safe = _is_anchor(op, arg)
+    return runs
+
+
+def _is_anchor(op: object, arg: object) -> bool:
+    return op is c.AT and arg is not c.AT_NON_BOUNDARY

@@ -1,0 +1,74 @@
+"""JSONL shards: records cleaned in order, other fields kept, the sidecar under metadata.cleaner."""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from cleaner import clean_bytes
+from cleaner.cli import main
+
+from .conftest import devset_sample, needs_shared
+
+
+def write_shard(path: Path, lines: list[str]) -> None:
+    data = "".join(line + "\n" for line in lines).encode("utf-8")
+    path.write_bytes(gzip.compress(data) if path.name.endswith(".gz") else data)
+
+
+def read_shard(path: Path) -> list[dict]:
+    data = path.read_bytes()
+    data = gzip.decompress(data) if path.name.endswith(".gz") else data
+    return [json.loads(line) for line in data.decode("utf-8").splitlines()]
+
+
+@needs_shared
+def test_gz_shard_equals_cleaning_each_record_as_a_file(tmp_path: Path, ruleset) -> None:
+    texts = [p.read_text("utf-8") for p in devset_sample(40)]
+    records = [{"id": f"doc-{i}", "text": t, "source": "devset", "metadata": {"url": f"https://x.test/{i}"}}
+               for i, t in enumerate(texts)]
+    write_shard(tmp_path / "part-000.jsonl.gz", [json.dumps(r, ensure_ascii=False) for r in records])
+    out = tmp_path / "out"
+    assert main(["clean", str(tmp_path / "part-000.jsonl.gz"), "-o", str(out), "--quiet"]) == 0
+    cleaned = read_shard(out / "part-000.jsonl.gz")
+    expected = [(r, clean_bytes(r["text"].encode("utf-8"), ruleset)) for r in records]
+    expected = [(r, c) for r, c in expected if c.text]
+    assert [c["id"] for c in cleaned] == [r["id"] for r, _ in expected]
+    for got, (record, result) in zip(cleaned, expected):
+        assert got["text"] == result.text
+        assert list(got) == ["id", "text", "source", "metadata"]
+        assert got["source"] == "devset" and got["metadata"]["url"] == record["metadata"]["url"]
+        assert got["metadata"]["cleaner"]["dropped"] == [
+            {"line": d.line, "rule": d.rule, "text": d.text, **({"raw": d.raw} if d.raw is not None else {})}
+            for d in result.record.dropped]
+    again = tmp_path / "again"
+    assert main(["clean", str(tmp_path / "part-000.jsonl.gz"), "-o", str(again), "--quiet"]) == 0
+    assert (again / "part-000.jsonl.gz").read_bytes() == (out / "part-000.jsonl.gz").read_bytes()
+
+
+def test_bad_and_emptied_records(tmp_path: Path, capsys) -> None:
+    lines = [
+        json.dumps({"id": 1, "text": "A Real Headline Here\n\nA paragraph of article text that stays in place."}),
+        "{not json",
+        json.dumps({"id": 3, "body": "no text field"}),
+        "",
+        json.dumps({"id": 5, "text": "Share\nComments"}),
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"id": 7, "text": "Another paragraph that is long enough to stay in the output."}),
+    ]
+    write_shard(tmp_path / "s.jsonl", lines)
+    out = tmp_path / "out"
+    assert main(["clean", str(tmp_path / "s.jsonl"), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 's.jsonl'}:2: not JSON" in err
+    assert f"{tmp_path / 's.jsonl'}:3: no text field" in err
+    assert f"{tmp_path / 's.jsonl'}:6: not a JSON object" in err
+    assert "Traceback" not in err
+    assert [r["id"] for r in read_shard(out / "s.jsonl")] == [1, 7]
+    summary = json.loads((out / "s.meta.json").read_text("utf-8"))
+    assert (summary["records"], summary["written"], summary["emptied"]) == (6, 2, 1)
+    assert [b["line"] for b in summary["bad"]] == [2, 3, 6]
+    entry = json.loads((out / "manifest.jsonl").read_text("utf-8"))
+    assert (entry["format"], entry["records"], entry["written"], entry["bad"]) == ("jsonl", 6, 2, 3)
+    assert main(["clean", str(tmp_path / "s.jsonl"), "-o", str(out), "--quiet"]) == 1  # still reports, reused
+    assert json.loads((out / "manifest.jsonl").read_text("utf-8"))["fresh"] is False
