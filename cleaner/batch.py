@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -40,6 +40,12 @@ class Job:
     meta_out: Path
     format: str = "auto"  # text, html, or auto: decided from the content
     out_root: Path = Path(".")
+    label: str = ""  # the input path as given: what sidecars and the manifest say (I/O may use another form)
+
+    def absolute(self) -> "Job":
+        """The same job with absolute paths, for workers whose working directory differs."""
+        return replace(self, source=self.source.resolve(), text_out=self.text_out.resolve(),
+                       meta_out=self.meta_out.resolve(), out_root=self.out_root.resolve())
 
 
 @dataclass(frozen=True)
@@ -124,7 +130,7 @@ def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), 
         if text_out == out_root / MANIFEST:
             raise UsageError(f"{source}: its output would be the run's {MANIFEST}")
         kind = "jsonl" if shard else format if format != "auto" else _format_of(source)
-        jobs.append(Job(source, text_out, meta_out, kind, out_root))
+        jobs.append(Job(source, text_out, meta_out, kind, out_root, source.as_posix()))
     return jobs
 
 
@@ -150,7 +156,7 @@ def clean_file(job: Job, ruleset: Ruleset, settings: Settings) -> FileReport:
     """
     if job.format == "jsonl":
         return _clean_shard_file(job, ruleset, settings)
-    report = FileReport(str(job.source))
+    report = FileReport(job.label)
     try:
         data, compression = read_input(job.source)
         earlier = None if settings.force else _reusable(job, data, compression, ruleset, settings)
@@ -160,7 +166,7 @@ def clean_file(job: Job, ruleset: Ruleset, settings: Settings) -> FileReport:
         else:
             result = clean_bytes(data, ruleset, format=job.format, **settings.options)
             filtered = _filter_reason(result.record.lang, settings.langs)
-            sidecar = to_sidecar(result, job.source.as_posix(), compression=compression, filtered=filtered)
+            sidecar = to_sidecar(result, job.label, compression=compression, filtered=filtered)
             if filtered:
                 job.text_out.unlink(missing_ok=True)  # an earlier run's output no longer belongs here
             else:
@@ -177,7 +183,7 @@ def clean_file(job: Job, ruleset: Ruleset, settings: Settings) -> FileReport:
         report.error = f"internal error: {type(exc).__name__}: {exc}"
     if report.error is not None:
         report.status = "failed"
-        report.entry = {"input": job.source.as_posix(), "status": "failed", "error": report.error}
+        report.entry = {"input": job.label, "status": "failed", "error": report.error}
     else:
         report.dropped.update(d["rule"] for d in sidecar["dropped"])
         report.entry = _manifest_entry(job, sidecar, report.status)
@@ -186,26 +192,26 @@ def clean_file(job: Job, ruleset: Ruleset, settings: Settings) -> FileReport:
 
 def _clean_shard_file(job: Job, ruleset: Ruleset, settings: Settings) -> FileReport:
     """A JSONL shard: records cleaned into a shard of the same name, a summary sidecar beside it."""
-    report = FileReport(str(job.source))
+    report = FileReport(job.label)
     try:
         earlier = None if settings.force else _reusable_shard(job, ruleset, settings)
         if earlier is None:
-            _, earlier = clean_shard(job.source, job.text_out, ruleset, settings.options, settings.langs)
+            _, earlier = clean_shard(job.source, job.text_out, ruleset, settings.options, settings.langs, job.label)
             write_atomic(job.meta_out, dumps(earlier).encode("utf-8"))
         else:
             report.status = "unchanged"
     except DecodeError as exc:
         report.status, report.error = "failed", str(exc)
-        report.entry = {"input": job.source.as_posix(), "status": "failed", "error": report.error}
+        report.entry = {"input": job.label, "status": "failed", "error": report.error}
         return report
     except OSError as exc:
         report.status, report.error = "failed", f"{exc.strerror or exc} ({exc.filename or job.source})"
-        report.entry = {"input": job.source.as_posix(), "status": "failed", "error": report.error}
+        report.entry = {"input": job.label, "status": "failed", "error": report.error}
         return report
     report.dropped.update(earlier["dropped"])
-    report.bad_records = [(f"{job.source}:{b['line']}", b["reason"]) for b in earlier["bad"]]
+    report.bad_records = [(f"{job.label}:{b['line']}", b["reason"]) for b in earlier["bad"]]
     report.entry = {
-        "input": job.source.as_posix(), "output": job.text_out.relative_to(job.out_root).as_posix(),
+        "input": job.label, "output": job.text_out.relative_to(job.out_root).as_posix(),
         "sidecar": job.meta_out.relative_to(job.out_root).as_posix(), "status": "written",
         "fresh": report.status != "unchanged", "format": "jsonl", "input_sha256": earlier["source"]["sha256"],
         "output_sha256": earlier["output"]["sha256"],
@@ -222,7 +228,7 @@ def _reusable_shard(job: Job, ruleset: Ruleset, settings: Settings) -> dict[str,
                 (SHARD_SCHEMA, __version__, settings.options, ruleset.digest):
             return None
         same = (earlier["source"]["sha256"] == content_sha256(job.source)
-                and earlier["source"]["path"] == job.source.as_posix()
+                and earlier["source"]["path"] == job.label
                 and earlier.get("langs") == (sorted(settings.langs) if settings.langs else None)
                 and hashlib.sha256(job.text_out.read_bytes()).hexdigest() == earlier["output"]["sha256"])
     except (OSError, ValueError, KeyError, TypeError, DecodeError):
@@ -243,7 +249,7 @@ def _reusable(job: Job, data: bytes, compression: str | None, ruleset: Ruleset,
         same = (
             earlier["cleaner"] == __version__
             and earlier["options"] == settings.options
-            and source["path"] == job.source.as_posix()
+            and source["path"] == job.label
             and source["sha256"] == hashlib.sha256(data).hexdigest()
             and source["compression"] == compression
             and job.format in ("auto", source["format"])
@@ -260,7 +266,7 @@ def _reusable(job: Job, data: bytes, compression: str | None, ruleset: Ruleset,
 def _manifest_entry(job: Job, sidecar: dict[str, Any], status: str) -> dict[str, Any]:
     written = sidecar["filtered"] is None
     return {
-        "input": job.source.as_posix(),
+        "input": job.label,
         "output": job.text_out.relative_to(job.out_root).as_posix() if written else None,
         "sidecar": job.meta_out.relative_to(job.out_root).as_posix(),
         "status": "filtered" if not written else "written",

@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--lang", type=_languages, default=None, metavar="CODES",
                        help="write only documents detected in these languages, e.g. en,de (the others get a "
                        "sidecar saying why)")
+    clean.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="run on the dask.distributed cluster whose scheduler is at ADDRESS (e.g. tcp://host:8786); "
+                       "inputs, outputs and rule directories must be at the same paths on every worker")
     clean.add_argument("--force", action="store_true",
                        help="redo every document, also those an earlier run into OUTDIR left unchanged")
     clean.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
@@ -120,11 +123,28 @@ def _clean(args: argparse.Namespace) -> int:
         return _error(str(exc))
     from tqdm import tqdm
 
+    if args.scheduler:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            from .distributed import INSTALL_HINT
+
+            return _error(INSTALL_HINT)
     bar = tqdm(total=len(jobs), unit="doc", disable=not progress_enabled(args.quiet), file=sys.stderr)
+    settings, manifest = Settings(options, args.lang, args.force), Path(args.output) / MANIFEST
     try:
-        summary = run(jobs, rules, Settings(options, args.lang, args.force),
-                      processes=args.jobs or config.jobs or default_processes(),
-                      manifest=Path(args.output) / MANIFEST, on_report=lambda report: bar.update())
+        if args.scheduler:
+            from .distributed import ClusterError, run_on_cluster
+
+            try:
+                summary = run_on_cluster(jobs, rules, settings, args.scheduler, manifest=manifest,
+                                         on_report=lambda report: bar.update())
+            except ClusterError as exc:
+                bar.close()
+                return _error(str(exc))
+        else:
+            summary = run(jobs, rules, settings, processes=args.jobs or config.jobs or default_processes(),
+                          manifest=manifest, on_report=lambda report: bar.update())
     except RuleError as exc:
         bar.close()
         return _error(f"rule file: {exc}")

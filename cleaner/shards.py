@@ -43,8 +43,11 @@ class ShardResult:
 
 
 def clean_shard(source: Path, target: Path, ruleset: Ruleset, options: dict[str, Any],
-                langs: frozenset[str] | None = None) -> tuple[ShardResult, dict[str, Any]]:
-    """Clean shard `source` into `target` (gzipped if its name ends .gz); return the counts and the shard's sidecar."""
+                langs: frozenset[str] | None = None, label: str | None = None) -> tuple[ShardResult, dict[str, Any]]:
+    """Clean shard `source` into `target` (gzipped if its name ends .gz); return the counts and the shard's sidecar.
+
+    `label` is how sidecars name the shard (default: its path)."""
+    label = label or source.as_posix()
     result = ShardResult()
     digest = hashlib.sha256()
     size = 0
@@ -74,7 +77,7 @@ def clean_shard(source: Path, target: Path, ruleset: Ruleset, options: dict[str,
             metadata = record.get("metadata")
             record["text"] = cleaned.text
             record["metadata"] = {**(metadata if isinstance(metadata, dict) else {}),
-                                  "cleaner": to_sidecar(cleaned, f"{source.as_posix()}:{number}")}
+                                  "cleaner": to_sidecar(cleaned, f"{label}:{number}")}
             out.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass"))
             result.written += 1
     summary = {
@@ -83,7 +86,7 @@ def clean_shard(source: Path, target: Path, ruleset: Ruleset, options: dict[str,
         "ruleset": ruleset.digest,
         "options": options,
         "langs": sorted(langs) if langs is not None else None,
-        "source": {"path": source.as_posix(), "sha256": digest.hexdigest(), "bytes": size,
+        "source": {"path": label, "sha256": digest.hexdigest(), "bytes": size,
                    "compression": "gzip" if source.name.endswith(".gz") else None},
         "output": {"path": target.name, "sha256": hashlib.sha256(target.read_bytes()).hexdigest()},
         "records": result.records,
