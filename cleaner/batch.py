@@ -11,14 +11,15 @@ import multiprocessing
 import os
 import sys
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 from . import __version__
 from .core import clean_bytes
 from .decode import DecodeError
-from .files import content_sha256, read_input, write_atomic
+from .files import atomic_writer, content_sha256, read_input, write_atomic
 from .html import SUFFIXES as HTML_SUFFIXES
 from .rules import Ruleset, load_ruleset
 from .shards import SCHEMA as SHARD_SCHEMA
@@ -73,12 +74,10 @@ class Summary:
     statuses: Counter[str] = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
-    entries: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, report: FileReport) -> None:
         self.read += 1
         self.statuses[report.status] += 1
-        self.entries.append(report.entry)
         if report.error is not None:
             self.failures.append((report.source, report.error))
         self.failures += report.bad_records
@@ -284,10 +283,9 @@ def _manifest_entry(job: Job, sidecar: dict[str, Any], status: str) -> dict[str,
     }
 
 
-def write_manifest(path: Path, entries: Iterable[dict[str, Any]]) -> None:
-    """OUTDIR/manifest.jsonl: one line per input of the run, by input path."""
-    lines = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in sorted(entries, key=lambda e: e["input"])]
-    write_atomic(path, "".join(line + "\n" for line in lines).encode("utf-8"))
+def manifest_line(entry: dict[str, Any]) -> bytes:
+    """One line of OUTDIR/manifest.jsonl."""
+    return (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
 _worker: tuple[Ruleset, Settings] | None = None
@@ -316,29 +314,31 @@ def run(
 
     The rules are loaded here first, so a rule-file error (RuleError) is raised
     before anything is written. With `manifest`, the run's manifest is written
-    there at the end.
+    there, a line per job in job order; it appears whole when the run ends.
     """
     ruleset = load_ruleset(rule_dirs)
     settings = settings or Settings()
     summary = Summary()
     processes = max(1, min(processes, len(jobs)))
-    if processes == 1:
-        _collect((clean_file(job, ruleset, settings) for job in jobs), summary, on_report)
-    else:
+    with (atomic_writer(manifest) if manifest is not None else nullcontext()) as lines:
+        def take(report: FileReport) -> None:
+            summary.add(report)
+            if lines is not None:
+                lines.write(manifest_line(report.entry))
+            if on_report:
+                on_report(report)
+
+        if processes == 1:
+            for job in jobs:
+                take(clean_file(job, ruleset, settings))
+            return summary
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         with multiprocessing.get_context(method).Pool(processes, _init_worker, (list(rule_dirs), settings)) as pool:
             chunk = max(1, min(32, len(jobs) // (processes * 8)))
-            _collect(pool.imap_unordered(_work, jobs, chunksize=chunk), summary, on_report)
-    if manifest is not None:
-        write_manifest(manifest, summary.entries)
+            # In job order, so the manifest streams out in input order: nothing is collected.
+            for report in pool.imap(_work, jobs, chunksize=chunk):
+                take(report)
     return summary
-
-
-def _collect(reports: Iterable[FileReport], summary: Summary, on_report: Callable[[FileReport], None] | None) -> None:
-    for report in reports:
-        summary.add(report)
-        if on_report:
-            on_report(report)
 
 
 def default_processes() -> int:

@@ -11,7 +11,8 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from . import __version__
-from .batch import FileReport, Job, Settings, Summary, clean_file, write_manifest
+from .batch import FileReport, Job, Settings, Summary, clean_file, manifest_line
+from .files import write_atomic
 from .rules import Ruleset, load_ruleset
 
 CHUNK = 16  # documents per task: enough to amortize a task's overhead, small enough to spread the work
@@ -67,19 +68,21 @@ def run_on_cluster(
         versions = set(client.run(_worker_version).values())
         if versions - {__version__}:
             raise ClusterError(f"workers run corpus-cleaner {', '.join(sorted(versions))}, this is {__version__}")
-        futures = {client.submit(_clean_chunk, chunk, dirs, settings, pure=False, retries=1): chunk
-                   for chunk in chunks}
+        futures = {client.submit(_clean_chunk, chunk, dirs, settings, pure=False, retries=1): n
+                   for n, chunk in enumerate(chunks)}
+        done: dict[int, list[FileReport]] = {}
         for future in as_completed(futures):
             try:
                 reports = future.result()
             except Exception as exc:  # a worker died twice on this chunk: its documents failed
                 reports = [FileReport(job.label, status="failed", error=f"worker failed: {exc}",
                                       entry={"input": job.label, "status": "failed", "error": f"worker failed: {exc}"})
-                           for job in futures[future]]
+                           for job in chunks[futures[future]]]
+            done[futures[future]] = reports
             for report in reports:
                 summary.add(report)
                 if on_report:
                     on_report(report)
-    if manifest is not None:
-        write_manifest(manifest, summary.entries)
+    if manifest is not None:  # in job order, as a local run writes it
+        write_atomic(manifest, b"".join(manifest_line(r.entry) for n in sorted(done) for r in done[n]))
     return summary

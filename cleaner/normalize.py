@@ -6,6 +6,8 @@ can put the original line back.
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass
 
@@ -67,7 +69,7 @@ def repair_line(line: str, counts: Counter[str], ftfy: bool = True) -> tuple[str
         counts["invalid-bytes"] += n
         for _ in range(_MAX_FTFY_ROUNDS):
             line = _spaces(line, counts)
-            if not ftfy:
+            if not ftfy or not needs_ftfy(line):
                 break
             from ftfy import fix_and_explain
 
@@ -77,6 +79,27 @@ def repair_line(line: str, counts: Counter[str], ftfy: bool = True) -> tuple[str
             fixes += [f"{action}:{param}" for action, param in explanation or ()]
             line = fixed
     return _spaces(line, counts), fixes
+
+
+def needs_ftfy(line: str) -> bool:
+    """Whether ftfy could change the line: one of its fixers' characters, mojibake, or text not in NFC.
+
+    Where this says no, fix_and_explain returns the line as it is; most lines
+    of clean text need no call to it at all.
+    """
+    from ftfy.badness import is_bad
+
+    return bool(_ftfy_triggers().search(line)) or is_bad(line) or not unicodedata.is_normalized("NFC", line)
+
+
+@lru_cache(maxsize=1)
+def _ftfy_triggers() -> re.Pattern[str]:
+    """Every character one of ftfy's fixers acts on (other than fix_encoding, which is_bad gates)."""
+    from ftfy import chardata
+
+    points = (set(chardata.CONTROL_CHARS) | set(chardata.LIGATURES) | set(chardata.WIDTH_MAP)
+              | {ord(c) for c in "&\x1b\r\u2028\u2029"} | set(range(0x80, 0xA0)) | set(range(0xD800, 0xE000)))
+    return re.compile("[" + "".join(re.escape(chr(p)) for p in sorted(points)) + "]")
 
 
 def _spaces(line: str, counts: Counter[str]) -> str:

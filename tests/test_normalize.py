@@ -28,3 +28,25 @@ def test_mojibake_is_repaired_and_explained_curly_quotes_kept(ruleset) -> None:
 def test_nfc_and_control_characters(ruleset) -> None:
     result = clean_text("Cafe\u0301 \x1b[31mred\x1b[0m text\n", ruleset)
     assert result.text == "Café red text\n"
+
+
+def test_lines_that_skip_ftfy_are_lines_ftfy_leaves_alone() -> None:
+    """The shortcut past ftfy is only taken where fix_and_explain would change nothing."""
+    from ftfy import TextFixerConfig, fix_and_explain
+
+    from cleaner.normalize import needs_ftfy
+
+    from .conftest import DEVSET
+
+    config = TextFixerConfig(uncurl_quotes=False, explain=True)
+    samples = ["Ünïcödé “quotes” – dashes … fine", "Ã©tÃ© mojibake", "ﬁne ligature", "ＦＵＬＬ width", "a &amp; b",
+               "e\u0301 not NFC", "\x1b[1mbold", "\x85 C1", "line\u2028sep", "ok"]
+    if DEVSET.is_dir():
+        for path in sorted((DEVSET / "text-page").glob("*.txt"))[::20]:
+            samples += path.read_text("utf-8").splitlines()
+    skipped = 0
+    for line in samples:
+        if not needs_ftfy(line):
+            skipped += 1
+            assert fix_and_explain(line, config=config).text == line, line
+    assert 0 < skipped < len(samples)
