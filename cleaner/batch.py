@@ -9,10 +9,12 @@ import hashlib
 import json
 import multiprocessing
 import os
+import posixpath
 import sys
 from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -23,8 +25,9 @@ from .files import atomic_writer, content_sha256, read_input, write_atomic
 from .html import SUFFIXES as HTML_SUFFIXES
 from .rules import Ruleset, load_ruleset
 from .shards import SCHEMA as SHARD_SCHEMA
-from .shards import clean_shard, is_shard
-from .sidecar import SUFFIX, dumps, sidecar_path, to_sidecar
+from .shards import SUFFIXES as SHARD_SUFFIXES
+from .shards import clean_shard
+from .sidecar import SUFFIX, dumps, to_sidecar
 
 MANIFEST = "manifest.jsonl"
 Options = dict[str, Any]
@@ -34,19 +37,36 @@ class UsageError(ValueError):
     """A problem with the command line itself; nothing has been written."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Job:
-    source: Path
-    text_out: Path
-    meta_out: Path
-    format: str = "auto"  # text, html, or auto: decided from the content
-    out_root: Path = Path(".")
-    label: str = ""  # the input path as given: what sidecars and the manifest say (I/O may use another form)
+    """One input and where its outputs go. Plain strings: a run holds one per input."""
+
+    src: str  # the input, as read
+    out_rel: str  # the text output, relative to root (POSIX)
+    meta_rel: str  # the sidecar, relative to root
+    format: str  # text, html, jsonl, or auto: decided from the content
+    root: str  # OUTDIR
+    label: str  # the input path as given: what sidecars and the manifest say
+
+    @property
+    def source(self) -> Path:
+        return Path(self.src)
+
+    @property
+    def out_root(self) -> Path:
+        return Path(self.root)
+
+    @property
+    def text_out(self) -> Path:
+        return Path(self.root, self.out_rel)
+
+    @property
+    def meta_out(self) -> Path:
+        return Path(self.root, self.meta_rel)
 
     def absolute(self) -> "Job":
         """The same job with absolute paths, for workers whose working directory differs."""
-        return replace(self, source=self.source.resolve(), text_out=self.text_out.resolve(),
-                       meta_out=self.meta_out.resolve(), out_root=self.out_root.resolve())
+        return replace(self, src=str(self.source.resolve()), root=str(self.out_root.resolve()))
 
 
 @dataclass(frozen=True)
@@ -84,19 +104,29 @@ class Summary:
         self.dropped.update(report.dropped)
 
 
-def expand(inputs: Sequence[str], globs: Sequence[str] = ("*.txt",)) -> list[tuple[Path, Path]]:
-    """(file, path relative to its input) for every file named or found below a named directory.
+def expand(inputs: Sequence[str], globs: Sequence[str] = ("*.txt",)) -> list[tuple[str, str, bool]]:
+    """(file, path relative to its input, named directly) for every file named or found below a named directory.
 
-    Sidecars are never inputs. Raises UsageError for an input that does not exist.
+    Directories are walked without following links to other directories,
+    names matched against `globs`, in sorted order. Sidecars are never inputs.
+    Raises UsageError for an input that does not exist. Strings, not Path
+    objects: a run holds one entry per input.
     """
-    found: list[tuple[Path, Path]] = []
+    found: list[tuple[str, str, bool]] = []
     for name in inputs:
-        path = Path(name)
-        if path.is_dir():
-            matches = {p for pattern in globs for p in path.rglob(pattern)}
-            found += [(p, p.relative_to(path)) for p in sorted(matches) if p.is_file() and not p.name.endswith(SUFFIX)]
-        elif path.is_file():
-            found.append((path, Path(path.name)))
+        if os.path.isdir(name):
+            here: list[str] = []
+            for folder, dirs, files in os.walk(name):
+                dirs.sort()
+                rel_folder = os.path.relpath(folder, name)
+                for file in files:
+                    if any(fnmatchcase(file, g) for g in globs) and not file.endswith(SUFFIX):
+                        rel = file if rel_folder == "." else posixpath.join(rel_folder, file)
+                        if os.path.isfile(os.path.join(folder, file)):
+                            here.append(rel)
+            found += [(posixpath.join(name, rel) if name != "." else rel, rel, False) for rel in sorted(here)]
+        elif os.path.isfile(name):
+            found.append((name, os.path.basename(name), True))
         else:
             raise UsageError(f"{name}: no such file or directory")
     return found
@@ -115,33 +145,35 @@ def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), 
         if Path(name).is_dir() and (out_resolved == root or root in out_resolved.parents or out_resolved in root.parents):
             raise UsageError(f"{name}: the output directory {outdir} must lie outside the input tree")
     jobs: list[Job] = []
-    claimed: dict[Path, Path] = {}
-    for source, rel in expand(inputs, globs):
-        shard = is_shard(source)
-        text_out = out_root / (rel if shard else output_name(rel))
-        meta_out = sidecar_path(text_out.with_name(text_out.name.split(".jsonl")[0]) if shard else text_out)
-        for out in (text_out, meta_out):
+    claimed: dict[str, str] = {}
+    for source, rel, named in expand(inputs, globs):
+        shard = source.endswith(SHARD_SUFFIXES)
+        out_rel = rel if shard else output_name(rel)
+        meta_rel = (out_rel.split(".jsonl")[0] if shard else out_rel.rsplit(".", 1)[0]) + SUFFIX
+        for out in (out_rel, meta_rel):
             if out in claimed:
-                raise UsageError(f"{source} and {claimed[out]} would both be written to {out}")
+                raise UsageError(f"{source} and {claimed[out]} would both be written to {out_root / out}")
             claimed[out] = source
-        if text_out.resolve() == source.resolve():
+        if named and (out_root / out_rel).resolve() == Path(source).resolve():
             raise UsageError(f"{source}: would be overwritten by its own output")
-        if text_out == out_root / MANIFEST:
+        if out_rel == MANIFEST:
             raise UsageError(f"{source}: its output would be the run's {MANIFEST}")
         kind = "jsonl" if shard else format if format != "auto" else _format_of(source)
-        jobs.append(Job(source, text_out, meta_out, kind, out_root, source.as_posix()))
+        jobs.append(Job(source, out_rel, meta_rel, kind, outdir, source))
     return jobs
 
 
-def output_name(rel: Path) -> Path:
+def output_name(rel: str) -> str:
     """`a/x.html.gz` -> `a/x.txt`: compression and format suffixes give way to .txt."""
-    if rel.suffix == ".gz":
-        rel = rel.with_suffix("")
-    return rel.with_suffix(".txt")
+    if rel.endswith(".gz"):
+        rel = rel[:-3]
+    folder, name = posixpath.split(rel)
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    return posixpath.join(folder, stem + ".txt")
 
 
-def _format_of(path: Path) -> str:
-    name = path.name[:-3] if path.name.endswith(".gz") else path.name
+def _format_of(path: str) -> str:
+    name = path[:-3] if path.endswith(".gz") else path
     return "html" if name.lower().endswith(HTML_SUFFIXES) else "auto"
 
 
@@ -210,8 +242,7 @@ def _clean_shard_file(job: Job, ruleset: Ruleset, settings: Settings) -> FileRep
     report.dropped.update(earlier["dropped"])
     report.bad_records = [(f"{job.label}:{b['line']}", b["reason"]) for b in earlier["bad"]]
     report.entry = {
-        "input": job.label, "output": job.text_out.relative_to(job.out_root).as_posix(),
-        "sidecar": job.meta_out.relative_to(job.out_root).as_posix(), "status": "written",
+        "input": job.label, "output": job.out_rel, "sidecar": job.meta_rel, "status": "written",
         "fresh": report.status != "unchanged", "format": "jsonl", "input_sha256": earlier["source"]["sha256"],
         "output_sha256": earlier["output"]["sha256"],
         **{k: earlier[k] for k in ("records", "written", "emptied", "filtered")}, "bad": len(earlier["bad"]),
@@ -266,8 +297,8 @@ def _manifest_entry(job: Job, sidecar: dict[str, Any], status: str) -> dict[str,
     written = sidecar["filtered"] is None
     return {
         "input": job.label,
-        "output": job.text_out.relative_to(job.out_root).as_posix() if written else None,
-        "sidecar": job.meta_out.relative_to(job.out_root).as_posix(),
+        "output": job.out_rel if written else None,
+        "sidecar": job.meta_rel,
         "status": "filtered" if not written else "written",
         "fresh": status != "unchanged",
         "input_sha256": sidecar["source"]["sha256"],
@@ -332,7 +363,9 @@ def run(
             for job in jobs:
                 take(clean_file(job, ruleset, settings))
             return summary
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        # Workers start from a fresh interpreter, not a copy of this process: its job
+        # list would otherwise count again in every worker as the corpus grows.
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         with multiprocessing.get_context(method).Pool(processes, _init_worker, (list(rule_dirs), settings)) as pool:
             chunk = max(1, min(32, len(jobs) // (processes * 8)))
             # In job order, so the manifest streams out in input order: nothing is collected.

@@ -175,7 +175,7 @@ def _in_place(args: argparse.Namespace, write: bool) -> int:
 
     try:
         _, rules, options, globs = _settings(args)
-        files = [path for path, _ in expand(args.inputs, globs)]
+        files = [Path(path) for path, _, _ in expand(args.inputs, globs)]
         ruleset = load_ruleset(rules)
     except (UsageError, ConfigError) as exc:
         return _error(str(exc))

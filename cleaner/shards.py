@@ -28,10 +28,6 @@ SUFFIXES = (".jsonl", ".jsonl.gz")
 SCHEMA = "corpus-cleaner/shard/1"
 
 
-def is_shard(path: Path) -> bool:
-    return path.name.endswith(SUFFIXES)
-
-
 @dataclass
 class ShardResult:
     records: int = 0
