@@ -45,10 +45,30 @@ def run(lines: Sequence[str], rules: Sequence[Rule], outcome: Outcome, *, zones:
     With zones=False every rule applies everywhere (how a rule's test cases run).
     """
     before = len(outcome.dropped)
-    for _ in range(MAX_PASSES):
-        if not _one_pass(lines, rules, outcome, zones):
-            break
+    if _one_pass(lines, rules, outcome, zones):
+        later = _later_rules(rules, zones)
+        for _ in range(MAX_PASSES - 1):
+            if not _one_pass(lines, later, outcome, zones):
+                break
     return len(outcome.dropped) - before
+
+
+_later: dict[tuple[int, bool], tuple[Sequence[Rule], tuple[Rule, ...]]] = {}
+
+
+def _later_rules(rules: Sequence[Rule], zones: bool) -> tuple[Rule, ...]:
+    """The rules a second pass can find new work for.
+
+    A line that survived a pass was tried against every rule; a rule whose
+    verdict depends on the line alone (zone any, not a block) says the same
+    again. Only zoned rules (lines move into zones as others go) and block
+    rules (their following lines change) can act anew.
+    """
+    entry = _later.get((id(rules), zones))
+    if entry is None or entry[0] is not rules:
+        entry = _later[(id(rules), zones)] = (
+            rules, tuple(r for r in rules if (zones and r.zone != "any") or r.action == "block"))
+    return entry[1]
 
 
 def _zone(rule: Rule, size: int, zones: bool) -> tuple[int, int]:
