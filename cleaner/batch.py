@@ -178,32 +178,14 @@ def _format_of(path: str) -> str:
 
 
 def clean_file(job: Job, ruleset: Ruleset, settings: Settings) -> FileReport:
-    """Clean one file and write its text and sidecar; any failure becomes a one-line reason.
+    """Clean one file (a document or a JSONL shard) and write its outputs; any failure becomes a one-line reason.
 
-    Unless settings.force, a document whose sidecar shows the same input
-    bytes, cleaner version, options and effective rules is left as it is.
-    With settings.langs, a document detected in another language gets only
-    its sidecar, which says why, and no text.
+    Unless settings.force, an input whose sidecar shows the same input bytes,
+    cleaner version, options and effective rules is left as it is.
     """
-    if job.format == "jsonl":
-        return _clean_shard_file(job, ruleset, settings)
     report = FileReport(job.label)
     try:
-        data, compression = read_input(job.source)
-        earlier = None if settings.force else _reusable(job, data, compression, ruleset, settings)
-        if earlier is not None:
-            report.status = "unchanged"
-            sidecar = earlier
-        else:
-            result = clean_bytes(data, ruleset, format=job.format, **settings.options)
-            filtered = _filter_reason(result.record.lang, settings.langs)
-            sidecar = to_sidecar(result, job.label, compression=compression, filtered=filtered)
-            if filtered:
-                job.text_out.unlink(missing_ok=True)  # an earlier run's output no longer belongs here
-            else:
-                write_atomic(job.text_out, result.text.encode("utf-8"))
-            write_atomic(job.meta_out, dumps(sidecar).encode("utf-8"))  # last: a sidecar means its text is complete
-            report.status = "filtered" if filtered else "written"
+        (_clean_shard_file if job.format == "jsonl" else _clean_document)(job, ruleset, settings, report)
     except DecodeError as exc:
         report.error = str(exc)
     except OSError as exc:
@@ -215,39 +197,46 @@ def clean_file(job: Job, ruleset: Ruleset, settings: Settings) -> FileReport:
     if report.error is not None:
         report.status = "failed"
         report.entry = {"input": job.label, "status": "failed", "error": report.error}
-    else:
-        report.dropped.update(d["rule"] for d in sidecar["dropped"])
-        report.entry = _manifest_entry(job, sidecar, report.status)
     return report
 
 
-def _clean_shard_file(job: Job, ruleset: Ruleset, settings: Settings) -> FileReport:
-    """A JSONL shard: records cleaned into a shard of the same name, a summary sidecar beside it."""
-    report = FileReport(job.label)
-    try:
-        earlier = None if settings.force else _reusable_shard(job, ruleset, settings)
-        if earlier is None:
-            _, earlier = clean_shard(job.source, job.text_out, ruleset, settings.options, settings.langs, job.label)
-            write_atomic(job.meta_out, dumps(earlier).encode("utf-8"))
+def _clean_document(job: Job, ruleset: Ruleset, settings: Settings, report: FileReport) -> None:
+    """A text or HTML document: its text and sidecar. With settings.langs, a document detected
+    in another language gets only its sidecar, which says why, and no text."""
+    data, compression = read_input(job.source)
+    sidecar = None if settings.force else _reusable(job, data, compression, ruleset, settings)
+    if sidecar is not None:
+        report.status = "unchanged"
+    else:
+        result = clean_bytes(data, ruleset, format=job.format, **settings.options)
+        filtered = _filter_reason(result.record.lang, settings.langs)
+        sidecar = to_sidecar(result, job.label, compression=compression, filtered=filtered)
+        if filtered:
+            job.text_out.unlink(missing_ok=True)  # an earlier run's output no longer belongs here
         else:
-            report.status = "unchanged"
-    except DecodeError as exc:
-        report.status, report.error = "failed", str(exc)
-        report.entry = {"input": job.label, "status": "failed", "error": report.error}
-        return report
-    except OSError as exc:
-        report.status, report.error = "failed", f"{exc.strerror or exc} ({exc.filename or job.source})"
-        report.entry = {"input": job.label, "status": "failed", "error": report.error}
-        return report
-    report.dropped.update(earlier["dropped"])
-    report.bad_records = [(f"{job.label}:{b['line']}", b["reason"]) for b in earlier["bad"]]
+            write_atomic(job.text_out, result.text.encode("utf-8"))
+        write_atomic(job.meta_out, dumps(sidecar).encode("utf-8"))  # last: a sidecar means its text is complete
+        report.status = "filtered" if filtered else "written"
+    report.dropped.update(d["rule"] for d in sidecar["dropped"])
+    report.entry = _manifest_entry(job, sidecar, report.status)
+
+
+def _clean_shard_file(job: Job, ruleset: Ruleset, settings: Settings, report: FileReport) -> None:
+    """A JSONL shard: records cleaned into a shard of the same name, a summary sidecar beside it."""
+    summary = None if settings.force else _reusable_shard(job, ruleset, settings)
+    if summary is None:
+        _, summary = clean_shard(job.source, job.text_out, ruleset, settings.options, settings.langs, job.label)
+        write_atomic(job.meta_out, dumps(summary).encode("utf-8"))
+    else:
+        report.status = "unchanged"
+    report.dropped.update(summary["dropped"])
+    report.bad_records = [(f"{job.label}:{b['line']}", b["reason"]) for b in summary["bad"]]
     report.entry = {
         "input": job.label, "output": job.out_rel, "sidecar": job.meta_rel, "status": "written",
-        "fresh": report.status != "unchanged", "format": "jsonl", "input_sha256": earlier["source"]["sha256"],
-        "output_sha256": earlier["output"]["sha256"],
-        **{k: earlier[k] for k in ("records", "written", "emptied", "filtered")}, "bad": len(earlier["bad"]),
+        "fresh": report.status != "unchanged", "format": "jsonl", "input_sha256": summary["source"]["sha256"],
+        "output_sha256": summary["output"]["sha256"],
+        **{k: summary[k] for k in ("records", "written", "emptied", "filtered")}, "bad": len(summary["bad"]),
     }
-    return report
 
 
 def _reusable_shard(job: Job, ruleset: Ruleset, settings: Settings) -> dict[str, Any] | None:
