@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from .rules import Rule
 
@@ -53,7 +53,15 @@ def run(lines: Sequence[str], rules: Sequence[Rule], outcome: Outcome, *, zones:
     return len(outcome.dropped) - before
 
 
-_later: dict[tuple[int, bool], tuple[Sequence[Rule], tuple[Rule, ...]]] = {}
+_derived: dict[tuple[str, int], tuple[Sequence[Rule], Any]] = {}
+
+
+def _per_rules(kind: str, rules: Sequence[Rule], build: Callable[[Sequence[Rule]], Any]) -> Any:
+    """What `build` derives from a rule tuple, kept per tuple (rulesets hand out the same tuples)."""
+    entry = _derived.get((kind, id(rules)))
+    if entry is None or entry[0] is not rules:
+        entry = _derived[(kind, id(rules))] = (rules, build(rules))
+    return entry[1]
 
 
 def _later_rules(rules: Sequence[Rule], zones: bool) -> tuple[Rule, ...]:
@@ -64,11 +72,8 @@ def _later_rules(rules: Sequence[Rule], zones: bool) -> tuple[Rule, ...]:
     again. Only zoned rules (lines move into zones as others go) and block
     rules (their following lines change) can act anew.
     """
-    entry = _later.get((id(rules), zones))
-    if entry is None or entry[0] is not rules:
-        entry = _later[(id(rules), zones)] = (
-            rules, tuple(r for r in rules if (zones and r.zone != "any") or r.action == "block"))
-    return entry[1]
+    return _per_rules(f"later-{zones}", rules,
+                      lambda rs: tuple(r for r in rs if (zones and r.zone != "any") or r.action == "block"))
 
 
 def _zone(rule: Rule, size: int, zones: bool) -> tuple[int, int]:
@@ -84,11 +89,9 @@ class _Dispatch:
 
     Most rules are anchored (^) and start with a known set of characters;
     a line starting otherwise cannot match them, so they are not tried.
-    Kept per rule tuple (rulesets hand out the same tuples).
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        self.rules = rules
         self.first = [r.first for r in rules]
         self.by_char: dict[str, tuple[int, ...]] = {}
 
@@ -102,16 +105,6 @@ class _Dispatch:
         return found
 
 
-_dispatches: dict[int, _Dispatch] = {}
-
-
-def _dispatch(rules: Sequence[Rule]) -> _Dispatch:
-    found = _dispatches.get(id(rules))
-    if found is None or found.rules is not rules:
-        found = _dispatches[id(rules)] = _Dispatch(rules)
-    return found
-
-
 def _one_pass(lines: Sequence[str], rules: Sequence[Rule], out: Outcome, zones: bool) -> bool:
     alive = out.alive(len(lines))
     size = len(alive)
@@ -119,7 +112,7 @@ def _one_pass(lines: Sequence[str], rules: Sequence[Rule], out: Outcome, zones: 
     # only the rules its first character allows: most rules are passed over
     # without a regex call.
     plan = [(rule, *_zone(rule, size, zones), rule.min_len, rule.max_len, rule.pattern.search) for rule in rules]
-    dispatch = _dispatch(rules)
+    dispatch: _Dispatch = _per_rules("dispatch", rules, _Dispatch)
     changed = False
     for pos, i in enumerate(alive):
         if i in out.dropped or i in out.claimed:
