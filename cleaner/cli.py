@@ -114,6 +114,7 @@ def _settings(args: argparse.Namespace):
 def _clean(args: argparse.Namespace) -> int:
     from .batch import MANIFEST, Settings, UsageError, default_processes, plan, progress_enabled, run
     from .config import ConfigError
+    from .distributed import INSTALL_HINT, ClusterError, run_on_cluster
     from .rules import RuleError
 
     try:
@@ -127,28 +128,24 @@ def _clean(args: argparse.Namespace) -> int:
         try:
             import distributed  # noqa: F401
         except ImportError:
-            from .distributed import INSTALL_HINT
-
             return _error(INSTALL_HINT)
     bar = tqdm(total=len(jobs), unit="doc", disable=not progress_enabled(args.quiet), file=sys.stderr)
     settings, manifest = Settings(options, args.lang, args.force), Path(args.output) / MANIFEST
+    error = None
     try:
         if args.scheduler:
-            from .distributed import ClusterError, run_on_cluster
-
-            try:
-                summary = run_on_cluster(jobs, rules, settings, args.scheduler, manifest=manifest,
-                                         on_report=lambda report: bar.update())
-            except ClusterError as exc:
-                bar.close()
-                return _error(str(exc))
+            summary = run_on_cluster(jobs, rules, settings, args.scheduler, manifest=manifest,
+                                     on_report=lambda report: bar.update())
         else:
             summary = run(jobs, rules, settings, processes=args.jobs or config.jobs or default_processes(),
                           manifest=manifest, on_report=lambda report: bar.update())
+    except ClusterError as exc:
+        error = str(exc)
     except RuleError as exc:
-        bar.close()
-        return _error(f"rule file: {exc}")
+        error = f"rule file: {exc}"
     bar.close()
+    if error is not None:
+        return _error(error)
     for path, reason in sorted(summary.failures):
         print(f"{path}: {reason}", file=sys.stderr)
     if not args.quiet:
