@@ -214,8 +214,9 @@ def _clean_document(job: Job, ruleset: Ruleset, settings: Settings, report: File
         if filtered:
             job.text_out.unlink(missing_ok=True)  # an earlier run's output no longer belongs here
         else:
-            write_atomic(job.text_out, result.text.encode("utf-8"))
-        write_atomic(job.meta_out, dumps(sidecar).encode("utf-8"))  # last: a sidecar means its text is complete
+            write_atomic(job.text_out, result.text.encode("utf-8"), sync=False)
+        # Last: a sidecar means its text is complete.
+        write_atomic(job.meta_out, dumps(sidecar).encode("utf-8"), sync=False)
         report.status = "filtered" if filtered else "written"
     report.dropped.update(d["rule"] for d in sidecar["dropped"])
     report.entry = _manifest_entry(job, sidecar, report.status)

@@ -39,22 +39,29 @@ def content_sha256(path: Path) -> str:
 
 
 @contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
-    """A file to write `path` through: it appears whole when the block ends (fsync, rename), or not at all."""
+def atomic_writer(path: Path, *, sync: bool = True) -> Iterator[BinaryIO]:
+    """A file to write `path` through: it appears whole when the block ends (rename), or not at all.
+
+    `sync` flushes the data to disk before the rename, so that it survives a
+    power cut too. Batch outputs skip it: a rerun checks every output against
+    the hash its sidecar records and redoes what a power cut damaged, and one
+    fsync per file would cost a tenth of the run.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{TMP_PREFIX}{os.getpid()}-{path.name}")
     try:
         with open(tmp, "wb") as fh:
             yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
     """Write `data` to `path` whole or not at all."""
-    with atomic_writer(path) as fh:
+    with atomic_writer(path, sync=sync) as fh:
         fh.write(data)
