@@ -108,10 +108,11 @@ class _Dispatch:
 def _one_pass(lines: Sequence[str], rules: Sequence[Rule], out: Outcome, zones: bool) -> bool:
     alive = out.alive(len(lines))
     size = len(alive)
-    # Per pass, each rule's zone and the longest line it can match; per line,
-    # only the rules its first character allows: most rules are passed over
-    # without a regex call.
-    plan = [(rule, *_zone(rule, size, zones), rule.min_len, rule.max_len, rule.pattern.search) for rule in rules]
+    # Per pass, each rule's zone, the line lengths it can match and its needle;
+    # per line, only the rules its first character allows: most rules are
+    # passed over without a call to their own regex.
+    plan = [(rule, *_zone(rule, size, zones), rule.min_len, rule.max_len,
+             rule.needle.search if rule.needle else None, rule.pattern.search) for rule in rules]
     dispatch: _Dispatch = _per_rules("dispatch", rules, _Dispatch)
     changed = False
     for pos, i in enumerate(alive):
@@ -120,8 +121,10 @@ def _one_pass(lines: Sequence[str], rules: Sequence[Rule], out: Outcome, zones: 
         line = lines[i]
         length = len(line)
         for k in dispatch.candidates(line):
-            rule, start, end, min_len, max_len, search = plan[k]
+            rule, start, end, min_len, max_len, needle, search = plan[k]
             if pos < start or pos >= end or length > max_len or length < min_len:
+                continue
+            if needle is not None and needle(line) is None:
                 continue
             match = search(line)
             if match is None:

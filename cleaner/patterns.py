@@ -1,9 +1,10 @@
 """What a rule's regex can match, read from its parsed form: the engine's shortcuts.
 
 The engine skips a rule for a line when the line is shorter or longer than
-any match of a ^...$ pattern could be, or starts with a character no match
-can start with. These bounds are exact or conservative, never wrong: a rule
-is only skipped where it cannot match.
+any match of a ^...$ pattern could be, starts with a character no match can
+start with, or holds none of the strings every match contains. These bounds
+are exact or conservative, never wrong: a rule is only skipped where it
+cannot match.
 """
 from __future__ import annotations
 
@@ -33,8 +34,10 @@ def line_length_bounds(pattern: re.Pattern[str]) -> tuple[int, int]:
 
 @lru_cache(maxsize=1)
 def _decimal_digits() -> frozenset[str]:
-    """Every character \\d matches."""
-    return frozenset(ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isdecimal())
+    """Every character \\d matches: a regex scan of Unicode in blocks (a Python loop per character takes 0.2 s)."""
+    digit, block = re.compile(r"\d"), 1 << 12
+    return frozenset(d for start in range(0, sys.maxunicode + 1, block)
+                     for d in digit.findall("".join(map(chr, range(start, start + block)))))
 
 
 def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
@@ -92,6 +95,51 @@ def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
     if pattern.flags & re.IGNORECASE:
         chars |= {x.casefold() for x in chars} | {x.upper() for x in chars} | {x.lower() for x in chars}
     return frozenset(chars)
+
+
+_MAX_CLASS_NEEDLES = 8  # a character class of more characters says too little to be worth a needle
+
+
+def needles(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A regex of literal strings of which every match of `pattern` contains one, or None if none is known.
+
+    Searching a line for a few literals is far cheaper than trying a pattern
+    such as `^.{0,200}(PDF|DOC)...` at every position, and most lines hold none.
+    """
+    try:
+        found = _needles(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+    except Exception:
+        return None
+    if not found or "" in found:
+        return None
+    return re.compile("|".join(map(re.escape, sorted(found))), pattern.flags & (re.IGNORECASE | re.UNICODE))
+
+
+def _needles(items: list) -> set[str] | None:
+    """Strings of which every match of the sequence contains one: the best of what each required item gives."""
+    required: list[set[str]] = []
+    run: list[str] = []
+    for op, arg in [*items, (None, None)]:
+        if op is c.LITERAL:
+            run.append(chr(arg))
+            continue
+        if run:
+            required.append({"".join(run)})
+            run = []
+        found: set[str] | None = None
+        if op is c.IN and all(kind is c.LITERAL for kind, _ in arg) and len(arg) <= _MAX_CLASS_NEEDLES:
+            found = {chr(value) for _, value in arg}
+        elif op is c.SUBPATTERN and not (arg[1] or arg[2]):  # (?i:...) would need its own flags
+            found = _needles(list(arg[-1]))
+        elif op is c.BRANCH:
+            branches = [_needles(list(b)) for b in arg[1]]
+            found = None if any(b is None for b in branches) else set().union(*branches)  # type: ignore[arg-type]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
+            found = _needles(list(arg[2]))
+        if found:
+            required.append(found)
+    # The longest shortest string wins: rarer in text; then the fewest strings.
+    return max(required, key=lambda s: (min(map(len, s)), -len(s)), default=None)
 
 
 def key_word(pattern: re.Pattern[str]) -> str | None:

@@ -17,7 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Iterable
 
-from .patterns import first_chars, line_length_bounds
+from .patterns import first_chars, line_length_bounds, needles
 from .sites import SiteIndex
 
 ACTIONS = ("drop", "block", "cut", "extract")
@@ -68,6 +68,7 @@ class Rule:
     min_len: int = 0  # the shortest line `pattern` can match
     max_len: int = sys.maxsize  # the longest line `pattern` can match (bounded for ^...$ patterns)
     first: frozenset[str] | None = None  # the characters a matching line can start with; None: any
+    needle: re.Pattern[str] | None = None  # literals a matching line holds one of; None: not known or not needed
 
     def value_of(self, match: re.Match[str]) -> str | None:
         """The value an extract rule lifts from a matching line, ISO 8601 for dates; None if it does not parse."""
@@ -285,8 +286,12 @@ def _rule(path: str, namespace: str, index: int, raw: dict[str, Any], file_lang:
         raise RuleError(path, qid, "'values' must give one value per 'removes' case")
     rule_lang = _lang(path, qid, raw.get("lang"))
     min_len, max_len = line_length_bounds(pattern)
+    first = first_chars(pattern)
     return Rule(
-        id=qid, action=action, pattern=pattern, min_len=min_len, max_len=max_len, first=first_chars(pattern), zone=zone, within=_within(path, qid, raw.get("within")),
+        id=qid, action=action, pattern=pattern, min_len=min_len, max_len=max_len, first=first,
+        # A pattern whose first character is known fails at once where it cannot match; one that
+        # can start anywhere scans the line, and a needle spares most of those scans.
+        needle=needles(pattern) if first is None else None, zone=zone, within=_within(path, qid, raw.get("within")),
         then=then, field=fld, date_formats=date_formats, keep_line=keep_line,
         lang=rule_lang if rule_lang is not None else file_lang, about=str(raw.get("about", "")),
         removes=removes, keeps=tuple(_str_list(path, qid, raw, "keeps")), values=values, source=path,

@@ -4,6 +4,8 @@ from __future__ import annotations
 from cleaner import clean_text
 from cleaner.rules import build_ruleset
 
+from .conftest import DEVSET, needs_shared
+
 BODY = [f"Paragraph {i} of the article says something long enough to be content." for i in range(1, 31)]
 
 
@@ -76,23 +78,50 @@ def test_language_tagged_rules_run_on_their_language_only() -> None:
 
 
 def test_rule_prefilters_never_hide_a_match() -> None:
-    """The first-character dispatch and the line-length bound only skip rules that could not match."""
+    """The first-character dispatch, the line-length bound and the needle only skip rules that could not match."""
     import re
 
-    from cleaner.patterns import first_chars, line_length_bounds
+    from cleaner.patterns import first_chars, line_length_bounds, needles
 
     cases = {
         r"^(\d+ Comments|Discuss)$": ["12 Comments", "٣ Comments", "Discuss"],
         r"^(- )?(We welcome|Comments are)\b.{0,20}$": ["- We welcome you", "Comments are closed"],
         r"^\|?\s*(Weitere Themen)\s*:?$": ["| Weitere Themen", "Weitere Themen:"],
         r"(?i)^ß?share$": ["SHARE", "share", "ßShare"],
+        r"^.{0,200}(PDF|DOCX?)[\s|,(]*\d+ ?(KB|MB)\b": ["Report (PDF, 2 MB)", "x DOC 12KB"],
+        r"^(Photo|Image)s?: [^|]+|.{1,40}\s(\|\s*)?©\s?\w+$": ["Photos: AP", "A view | © Reuters", "A view ©Reuters"],
+        r"^Read (?i:more)$": ["Read MORE", "Read more"],
+        r"^[Cc]redits?:": ["credit:", "Credits:"],
     }
     for source, lines in cases.items():
         pattern = re.compile(source)
         first, (shortest, longest) = first_chars(pattern), line_length_bounds(pattern)
+        needle = needles(pattern)
         for line in lines:
             assert pattern.search(line), (source, line)
             assert first is None or line[0] in first or line[0].casefold() in first, (source, line)
             assert shortest <= len(line) <= longest, (source, line)
+            assert needle is None or needle.search(line), (source, line)
     assert first_chars(re.compile(r"^.{0,200}x$")) is None
     assert line_length_bounds(re.compile(r"^Opposition"))[1] > 10**9
+    # What the needle says: strings every match holds, so a line without them is not tried.
+    assert needles(re.compile(r"^.{0,200}(PDF|DOCX?)[\s|,(]*\d+ ?(KB|MB)")).pattern == "DOC|PDF"
+    assert not needles(re.compile(r"^(Photo|Image)s?: x")).search("A photo of the day: x")
+    assert needles(re.compile(r"(?i)^read more$")).search("READ MORE")
+    assert needles(re.compile(r"^\w+$")) is None
+
+
+@needs_shared
+def test_needles_keep_every_match_of_the_shipped_rules_on_the_devset() -> None:
+    """Each shipped rule's needle is found in every devset line (both text dumps) the rule matches."""
+    from cleaner.patterns import needles
+    from cleaner.rules import load_ruleset
+
+    rules = [(r, needles(r.pattern)) for r in load_ruleset().all_rules()]
+    assert sum(needle is not None for _, needle in rules) > 50
+    assert any(r.needle for r, _ in rules)  # the engine uses them
+    lines = {line for path in sorted(DEVSET.glob("text-*/*.txt"))
+             for line in path.read_text("utf-8", "replace").splitlines() if line.strip()}
+    missed = [(r.id, line) for r, needle in rules if needle for line in lines
+              if r.pattern.search(line) and not needle.search(line)]
+    assert not missed, missed[:5]
