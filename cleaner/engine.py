@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+from .limits import DocumentTimeout
 from .rules import Rule
 
 MAX_PASSES = 10
@@ -115,42 +116,47 @@ def _one_pass(lines: Sequence[str], rules: Sequence[Rule], out: Outcome, zones: 
              rule.needle.search if rule.needle else None, rule.pattern.search) for rule in rules]
     dispatch: _Dispatch = _per_rules("dispatch", rules, _Dispatch)
     changed = False
-    for pos, i in enumerate(alive):
-        if i in out.dropped or i in out.claimed:
-            continue
-        line = lines[i]
-        length = len(line)
-        for k in dispatch.candidates(line):
-            rule, start, end, min_len, max_len, needle, search = plan[k]
-            if pos < start or pos >= end or length > max_len or length < min_len:
+    rule: Rule | None = None
+    try:
+        for pos, i in enumerate(alive):
+            if i in out.dropped or i in out.claimed:
                 continue
-            if needle is not None and needle(line) is None:
-                continue
-            match = search(line)
-            if match is None:
-                continue
-            if rule.action == "drop":
-                out.drop(i, rule.id)
-            elif rule.action == "cut":
-                for j in alive[pos:]:
-                    out.dropped.setdefault(j, rule.id)
-            elif rule.action == "block":
-                followers = [j for j in alive[pos + 1:] if j not in out.dropped][: len(rule.then)]
-                if len(followers) < len(rule.then) or not all(
-                    p.search(lines[j]) for p, j in zip(rule.then, followers)
-                ):
+            line = lines[i]
+            length = len(line)
+            for k in dispatch.candidates(line):
+                rule, start, end, min_len, max_len, needle, search = plan[k]
+                if pos < start or pos >= end or length > max_len or length < min_len:
                     continue
-                for j in (i, *followers):
-                    out.drop(j, rule.id)
-            else:  # extract
-                value = rule.value_of(match)
-                if value is None:
+                if needle is not None and needle(line) is None:
                     continue
-                out.extracted.append(Extraction(i, rule.field or "", value, rule.id, rule.keep_line))
-                if rule.keep_line:
-                    out.claimed.add(i)
-                    break
-                out.drop(i, rule.id)
-            changed = True
-            break
+                match = search(line)
+                if match is None:
+                    continue
+                if rule.action == "drop":
+                    out.drop(i, rule.id)
+                elif rule.action == "cut":
+                    for j in alive[pos:]:
+                        out.dropped.setdefault(j, rule.id)
+                elif rule.action == "block":
+                    followers = [j for j in alive[pos + 1:] if j not in out.dropped][: len(rule.then)]
+                    if len(followers) < len(rule.then) or not all(
+                        p.search(lines[j]) for p, j in zip(rule.then, followers)
+                    ):
+                        continue
+                    for j in (i, *followers):
+                        out.drop(j, rule.id)
+                else:  # extract
+                    value = rule.value_of(match)
+                    if value is None:
+                        continue
+                    out.extracted.append(Extraction(i, rule.field or "", value, rule.id, rule.keep_line))
+                    if rule.keep_line:
+                        out.claimed.add(i)
+                        break
+                    out.drop(i, rule.id)
+                changed = True
+                break
+    except DocumentTimeout as exc:  # say which rule was matching when the time ran out
+        exc.rule = exc.rule or (rule.id if rule is not None else None)
+        raise
     return changed

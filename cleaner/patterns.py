@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
+from typing import Any, Iterator
 from re import _constants as c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -40,54 +41,55 @@ def _decimal_digits() -> frozenset[str]:
                      for d in digit.findall("".join(map(chr, range(start, start + block)))))
 
 
+def _first(items: list) -> tuple[set[str] | None, bool]:
+    """(characters a match of the sequence can start with, or None for any; whether it can be empty)."""
+    chars: set[str] = set()
+    for op, arg in items:
+        if op is c.AT:
+            continue
+        if op is c.LITERAL:
+            return chars | {chr(arg)}, False
+        if op is c.IN:
+            for kind, value in arg:
+                if kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
+                    chars |= _decimal_digits()
+                elif kind is c.LITERAL:
+                    chars.add(chr(value))
+                elif kind is c.RANGE and value[1] - value[0] < 512:
+                    chars.update(chr(x) for x in range(value[0], value[1] + 1))
+                else:
+                    return None, False
+            return chars, False
+        if op is c.SUBPATTERN:
+            part, empty = _first(list(arg[-1]))
+        elif op is c.BRANCH:
+            part, empty = set(), False
+            for branch in arg[1]:
+                sub, sub_empty = _first(list(branch))
+                if sub is None:
+                    return None, False
+                part |= sub
+                empty = empty or sub_empty
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            part, empty = _first(list(arg[2]))
+            empty = empty or arg[0] == 0
+        else:
+            return None, False
+        if part is None:
+            return None, False
+        chars |= part
+        if not empty:
+            return chars, False
+    return chars, True
+
+
 def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """The characters a match of an ^-anchored pattern can start with (case-folded too), or None if any."""
-
-    def first(items: list) -> tuple[set[str] | None, bool]:
-        """(characters a match of the sequence can start with, or None for any; whether it can be empty)."""
-        chars: set[str] = set()
-        for op, arg in items:
-            if op is c.AT:
-                continue
-            if op is c.LITERAL:
-                return chars | {chr(arg)}, False
-            if op is c.IN:
-                for kind, value in arg:
-                    if kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
-                        chars |= _decimal_digits()
-                    elif kind is c.LITERAL:
-                        chars.add(chr(value))
-                    elif kind is c.RANGE and value[1] - value[0] < 512:
-                        chars.update(chr(x) for x in range(value[0], value[1] + 1))
-                    else:
-                        return None, False
-                return chars, False
-            if op is c.SUBPATTERN:
-                part, empty = first(list(arg[-1]))
-            elif op is c.BRANCH:
-                part, empty = set(), False
-                for branch in arg[1]:
-                    sub, sub_empty = first(list(branch))
-                    if sub is None:
-                        return None, False
-                    part |= sub
-                    empty = empty or sub_empty
-            elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
-                part, empty = first(list(arg[2]))
-                empty = empty or arg[0] == 0
-            else:
-                return None, False
-            if part is None:
-                return None, False
-            chars |= part
-            if not empty:
-                return chars, False
-        return chars, True
 
     if not pattern.pattern.startswith("^") or pattern.flags & re.MULTILINE:
         return None
     try:
-        chars, empty = first(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+        chars, empty = _first(list(sre_parse.parse(pattern.pattern, pattern.flags)))
     except Exception:
         return None
     if chars is None or empty:
@@ -140,6 +142,103 @@ def _needles(items: list) -> set[str] | None:
             required.append(found)
     # The longest shortest string wins: rarer in text; then the fewest strings.
     return max(required, key=lambda s: (min(map(len, s)), -len(s)), default=None)
+
+
+_REPEATS = (c.MAX_REPEAT, c.MIN_REPEAT)
+_MANY = 8  # a repeat of more than this many times counts as unbounded: (a+){1,100} backtracks as badly
+
+
+def backtracking_risk(pattern: re.Pattern[str]) -> str | None:
+    """Why `pattern` can take exponential time on some line, or None if no known cause is in it.
+
+    The cause is a repeat whose body can match one stretch of text in many
+    ways: a repeat of a repeat with nothing between (`(a+)+`, `(\\w+\\s?)*`),
+    of a sequence of optional parts (`(a?b?)+`), or of alternatives that
+    can start alike (`(a|[ab]c)+`). Python's regex
+    engine backtracks through every way before it gives up on a line.
+    """
+    try:
+        items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:
+        return None
+    return _risk(items)
+
+
+def _risk(items: list) -> str | None:
+    for op, arg in items:
+        if op in _REPEATS:
+            body = list(arg[2])
+            if arg[1] == c.MAXREPEAT or arg[1] > _MANY:
+                if _repeat_alone(body):
+                    return "a repeat directly inside a repeat, such as (a+)+"
+                if _min_width(body) == 0 and _risky_empty(body):
+                    return "a repeat of something that can match nothing, such as (a?b?)+"
+                if _overlapping_alternatives(body):
+                    return "a repeat of alternatives that can start alike, such as (a|[ab]c)+"
+            found = _risk(body)
+        elif op is c.SUBPATTERN:
+            found = _risk(list(arg[-1]))
+        elif op is c.BRANCH:
+            found = next((r for r in (_risk(list(b)) for b in arg[1]) if r), None)
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            found = _risk(list(arg[1]))
+        else:
+            found = None
+        if found:
+            return found
+    return None
+
+
+def _min_width(items: list) -> int:
+    width = 0
+    for op, arg in items:
+        if op in (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY):
+            width += 1
+        elif op is c.SUBPATTERN:
+            width += _min_width(list(arg[-1]))
+        elif op is c.BRANCH:
+            width += min(_min_width(list(b)) for b in arg[1])
+        elif op in _REPEATS:
+            width += arg[0] * _min_width(list(arg[2]))
+    return width
+
+
+def _alone(items: list) -> Iterator[tuple[Any, Any]]:
+    """The items of a sequence that can make up a whole match by themselves: all the others can match nothing."""
+    for k, item in enumerate(items):
+        if all(_min_width([other]) == 0 for j, other in enumerate(items) if j != k):
+            yield item
+
+
+def _repeat_alone(items: list) -> bool:
+    """Whether the sequence can match as a single unbounded repeat of something non-empty."""
+    for op, arg in _alone(items):
+        if op in _REPEATS and (arg[1] == c.MAXREPEAT or arg[1] > _MANY) and _min_width(list(arg[2])) > 0:
+            return True
+        if op is c.SUBPATTERN and _repeat_alone(list(arg[-1])):
+            return True
+        if op is c.BRANCH and any(_repeat_alone(list(b)) for b in arg[1]):
+            return True
+    return False
+
+
+def _risky_empty(items: list) -> bool:
+    """Whether a sequence that can match nothing holds more than one optional part: (a?b?) splits 'ab' two ways."""
+    return sum(1 for op, arg in items if op in _REPEATS or op in (c.SUBPATTERN, c.BRANCH)) > 1 or any(
+        _risky_empty(list(arg[-1])) for op, arg in items if op is c.SUBPATTERN)
+
+
+def _overlapping_alternatives(items: list) -> bool:
+    """Whether the sequence can match as one alternative of two whose first characters are known to overlap."""
+    for op, arg in _alone(items):
+        if op is c.SUBPATTERN and _overlapping_alternatives(list(arg[-1])):
+            return True
+        if op is c.BRANCH:
+            firsts = [_first(list(b))[0] for b in arg[1]]
+            known = [f for f in firsts if f]
+            if any(a & b for k, a in enumerate(known) for b in known[k + 1:]):
+                return True
+    return False
 
 
 def key_word(pattern: re.Pattern[str]) -> str | None:

@@ -17,7 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Iterable
 
-from .patterns import first_chars, line_length_bounds, needles
+from .patterns import backtracking_risk, first_chars, line_length_bounds, needles
 from .sites import SiteIndex
 
 ACTIONS = ("drop", "block", "cut", "extract")
@@ -299,10 +299,15 @@ def _rule(path: str, namespace: str, index: int, raw: dict[str, Any], file_lang:
 
 
 def _compile(path: str, rule: str, pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    """Compile a rule file's pattern; one that is known to backtrack without end is refused."""
     try:
-        return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+        compiled = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
     except re.error as exc:
         raise RuleError(path, rule, f"bad regex {pattern!r}: {exc}") from None
+    risk = backtracking_risk(compiled)
+    if risk:
+        raise RuleError(path, rule, f"regex {pattern!r} can take exponential time on some lines: {risk}")
+    return compiled
 
 
 def _xpaths(path: str, site: str, expressions: list[str]) -> tuple[str, ...]:
