@@ -46,6 +46,7 @@ def compose(earlier: dict[str, Any], earlier_text: str, later: dict[str, Any], l
         composed[key] = earlier[key] if earlier[key] is not None else later[key]
     composed["captions"] = earlier["captions"] + later["captions"]
     composed["options"] = {**later["options"], "title": earlier["options"]["title"]}
+    composed["guard"] = earlier.get("guard") or later["guard"]
     composed["repairs"] = {
         "ftfy": sorted(earlier["repairs"]["ftfy"] + [{**f, "line": original(f["line"])} for f in later["repairs"]["ftfy"]],
                        key=lambda f: f["line"]),

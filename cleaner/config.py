@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .core import TITLE_MODES
+from .core import DEFAULT_GUARD, TITLE_MODES
 
-_KEYS = {"rules", "title", "globs", "jobs", "normalize"}
+_KEYS = {"rules", "title", "globs", "jobs", "normalize", "guard"}
 _NORMALIZE_KEYS = {"ftfy"}
 
 
@@ -29,6 +29,7 @@ class Config:
     globs: tuple[str, ...] = ("*.txt",)
     jobs: int | None = None
     ftfy: bool = True
+    guard: float = DEFAULT_GUARD
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -70,6 +71,9 @@ def load_config(path: Path | None) -> Config:
     ftfy = normalize.get("ftfy", True)
     if not isinstance(ftfy, bool):
         raise ConfigError(f"{path}: normalize.ftfy must be true or false")
+    guard = table.get("guard", DEFAULT_GUARD)
+    if not isinstance(guard, (int, float)) or isinstance(guard, bool) or not 0 <= guard <= 1:
+        raise ConfigError(f"{path}: guard must be a share between 0 and 1")
     base = path.parent
     return Config(
         path=path,
@@ -78,6 +82,7 @@ def load_config(path: Path | None) -> Config:
         globs=tuple(globs) or ("*.txt",),
         jobs=jobs,
         ftfy=ftfy,
+        guard=float(guard),
     )
 
 

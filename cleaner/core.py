@@ -3,18 +3,20 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import __version__, engine, html, langid
 from .analyze import counts, reads_as_headline
 from .decode import decode
 from .normalize import NEWLINE_NAMES, repair_line, split_lines
-from .rules import FIELDS, Ruleset, load_ruleset
+from .rules import FIELDS, GENERIC, Ruleset, load_ruleset
 
 TITLE_MODES = ("keep", "drop")
 TITLE_RULE = "cleaner/title"
 REDETECT_SHARE = 0.9
+DEFAULT_GUARD = 0.5  # generic rules may take at most this share of a document's words
+GUARD_MIN_WORDS = 50  # below this, a document is mostly chrome anyway: nothing the guard would save
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Record:
     counts: dict[str, int]
     ruleset: str  # every rule file loaded
     rules: str  # the rule files this document's cleaning depends on (see Ruleset.effective_digest)
+    guard: dict[str, object] | None = None  # when the guard put back what generic rules took
     cleaner: str = __version__
     source: dict[str, object] = field(default_factory=dict)
     html: dict[str, object] | None = None  # trafilatura's metadata, for HTML input
@@ -74,7 +77,7 @@ def default_ruleset() -> Ruleset:
 
 
 def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, format: str = "text", title: str = "keep",
-                ftfy: bool = True, host: str | None = None) -> Result:
+                ftfy: bool = True, host: str | None = None, guard: float | None = DEFAULT_GUARD) -> Result:
     """Decode (raising DecodeError for binary input) and clean; the record carries the source's identity.
 
     format: "text", "html" (extract the article with trafilatura first), or
@@ -93,7 +96,7 @@ def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, format: str = "t
         text = page.text
     elif format != "text":
         raise ValueError(f"format must be text, html or auto, not {format!r}")
-    result = clean_text(text, ruleset, title=title, ftfy=ftfy, host=host)
+    result = clean_text(text, ruleset, title=title, ftfy=ftfy, host=host, guard=guard)
     record = result.record
     record.source = {
         "sha256": hashlib.sha256(data).hexdigest(),
@@ -112,11 +115,14 @@ def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, format: str = "t
 
 
 def clean_text(text: str, ruleset: Ruleset | None = None, *, title: str = "keep", ftfy: bool = True,
-               host: str | None = None) -> Result:
+               host: str | None = None, guard: float | None = DEFAULT_GUARD) -> Result:
     """Clean one document's text. `ftfy=False` leaves encoding damage alone; `host`, when known,
-    identifies the site before any fingerprint."""
+    identifies the site before any fingerprint; `guard` is the largest share of the document's words
+    generic rules may remove (None: no limit), see `_guard`."""
     if title not in TITLE_MODES:
         raise ValueError(f"title must be one of {TITLE_MODES}, not {title!r}")
+    if guard is not None and not 0 <= guard <= 1:
+        raise ValueError(f"guard must be a share between 0 and 1, not {guard!r}")
     ruleset = ruleset or default_ruleset()
     split = split_lines(text)
     normalized: Counter[str] = Counter()
@@ -143,6 +149,8 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, title: str = "keep"
         remaining = _joined(lines, outcome)
         if len(remaining) < REDETECT_SHARE * len(detected_on):
             lang, prob = langid.detect(remaining)
+
+    guarded = _guard(lines, outcome, guard) if guard is not None else None
 
     values: dict[str, list[str]] = {f: [] for f in FIELDS}
     for ex in outcome.extracted:
@@ -173,15 +181,41 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, title: str = "keep"
     record = Record(
         site=site, lang=lang, lang_prob=prob, title=headline,
         fields={f: (values[f][0] if values[f] else None) for f in ("published", "section", "author")},
-        captions=values["caption"], options={"title": title, "ftfy": ftfy}, dropped=dropped,
+        captions=values["caption"], options={"title": title, "ftfy": ftfy, "guard": guard}, dropped=dropped,
         extracted=[Extracted(at[e.index] + 1, e.field, e.value, e.rule, e.kept) for e in outcome.extracted],
         ftfy=repaired, normalized={k: v for k, v in sorted(normalized.items()) if v},
         lines=len(split.lines), newline=newline,
         newline_exceptions=[[i + 1, n] for i, n in enumerate(names) if n != newline],
         paragraph_lines=[at[i] + 1 for i in alive], raw_lines=raw_lines,
         counts=counts(out, len(alive)), ruleset=ruleset.digest, rules=ruleset.effective_digest(site),
+        guard=guarded,
     )
     return Result(out, record)
+
+
+def _guard(lines: list[str], outcome: engine.Outcome, limit: float) -> dict[str, object] | None:
+    """Put back every line generic rules dropped if they took more than `limit` of the words
+    the site's own rules left (documents of GUARD_MIN_WORDS words or more); say so, or return None.
+
+    Generic rules are written for the shape of chrome on any site; one that
+    takes most of a document has met an article it was not written for. Site
+    rules are the site maintainer's own call and are not capped. Measured
+    against what site rules leave, the guard decides the same when the
+    output is cleaned again.
+    """
+    prefix = GENERIC + "/"
+    generic = [i for i, rule in outcome.dropped.items() if rule.startswith(prefix)]
+    if not generic:
+        return None
+    base = sum(len(lines[i].split()) for i in range(len(lines))
+               if i not in outcome.dropped or outcome.dropped[i].startswith(prefix))
+    taken = sum(len(lines[i].split()) for i in generic)
+    if base < GUARD_MIN_WORDS or taken <= limit * base:
+        return None
+    rules = Counter(outcome.dropped.pop(i) for i in generic)
+    restored = set(generic)
+    outcome.extracted = [replace(e, kept=True) if e.index in restored else e for e in outcome.extracted]
+    return {"limit": limit, "share": round(taken / base, 4), "lines": len(generic), "rules": dict(sorted(rules.items()))}
 
 
 def _joined(lines: list[str], outcome: engine.Outcome) -> str:

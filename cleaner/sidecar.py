@@ -43,6 +43,7 @@ def to_sidecar(result: Result, path: str, *, compression: str | None = None,
         "html": r.html,
         "options": r.options,
         "repairs": {"ftfy": r.ftfy, "normalize": r.normalized},
+        "guard": r.guard,
         "dropped": [
             {"line": d.line, "rule": d.rule, "text": d.text, **({"raw": d.raw} if d.raw is not None else {})}
             for d in r.dropped
