@@ -5,24 +5,27 @@ the core; this module only reads, writes, parallelizes and counts.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import multiprocessing
 import os
 import posixpath
+import re
 import sys
 from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from . import __version__
 from .core import clean_bytes
 from .decode import DecodeError
-from .files import atomic_writer, content_sha256, read_input, write_atomic
+from .files import DEFAULT_MAX_BYTES, Staging, atomic_writer, content_sha256, read_input, remove_stale_temps
 from .html import SUFFIXES as HTML_SUFFIXES
+from .limits import DEFAULT_TIMEOUT, DocumentTimeout, time_limit
 from .rules import Ruleset, load_ruleset
 from .shards import SCHEMA as SHARD_SCHEMA
 from .shards import SUFFIXES as SHARD_SUFFIXES
@@ -30,7 +33,11 @@ from .shards import clean_shard
 from .sidecar import SUFFIX, dumps, to_sidecar
 
 MANIFEST = "manifest.jsonl"
+EMPTY = "empty input: no text"
+EMPTIED = "no text left: every line was chrome"
+GROUP = 32  # documents whose outputs are synced to disk together
 Options = dict[str, Any]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class UsageError(ValueError):
@@ -73,15 +80,17 @@ class Job:
 class Settings:
     """What shapes every output of a run besides the rules."""
 
-    options: Options = field(default_factory=dict)  # keyword options of clean_bytes: title, ftfy
+    options: Options = field(default_factory=dict)  # keyword options of clean_bytes: title, ftfy, guard
     langs: frozenset[str] | None = None  # --lang
     force: bool = False  # redo documents a rerun could reuse
+    max_bytes: int | None = DEFAULT_MAX_BYTES  # larger inputs are refused
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds per document
 
 
 @dataclass
 class FileReport:
     source: str
-    status: str = "written"  # written, unchanged (reused from an earlier run), filtered, failed
+    status: str = "written"  # written, unchanged (reused from an earlier run), filtered, emptied, failed
     error: str | None = None
     dropped: Counter[str] = field(default_factory=Counter)
     entry: dict[str, Any] = field(default_factory=dict)  # the manifest line
@@ -104,63 +113,117 @@ class Summary:
         self.dropped.update(report.dropped)
 
 
-def expand(inputs: Sequence[str], globs: Sequence[str] = ("*.txt",)) -> list[tuple[str, str, bool]]:
-    """(file, path relative to its input, named directly) for every file named or found below a named directory.
+@dataclass
+class Plan:
+    """The jobs of a run, and the inputs refused before anything is written (with why)."""
 
-    Directories are walked without following links to other directories,
-    names matched against `globs`, in sorted order. Sidecars are never inputs.
-    Raises UsageError for an input that does not exist. Strings, not Path
-    objects: a run holds one entry per input.
+    jobs: list[Job]
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+def shown(path: str) -> str:
+    """A path as messages, sidecars and the manifest show it: bytes that are not UTF-8 and control
+    characters escaped, so no file name can break a line of output or a terminal."""
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def expand(inputs: Sequence[str], globs: Sequence[str] = ("*.txt",)
+           ) -> tuple[list[tuple[str, str, bool]], list[tuple[str, str]]]:
+    """(file, path relative to its input, named directly) for every file named or found below a named
+    directory; and the links found below directories, with why each is not followed.
+
+    Symbolic links below a named directory are never followed (a link named
+    directly is): a link can lead out of the tree, loop, or reach a file the
+    walk cleans under its own name anyway. Names are matched against `globs`,
+    in sorted order. Sidecars are never inputs. Raises UsageError for an input
+    that does not exist. Strings, not Path objects: a run holds one entry per input.
     """
     found: list[tuple[str, str, bool]] = []
+    links: list[tuple[str, str]] = []
     for name in inputs:
         if os.path.isdir(name):
+            root = os.path.realpath(name)
             here: list[str] = []
             for folder, dirs, files in os.walk(name):
                 dirs.sort()
                 rel_folder = os.path.relpath(folder, name)
+                links += [(path, _link_reason(path, root)) for path in
+                          (os.path.join(folder, d) for d in dirs) if os.path.islink(path)]
                 for file in files:
                     if any(fnmatchcase(file, g) for g in globs) and not file.endswith(SUFFIX):
-                        rel = file if rel_folder == "." else posixpath.join(rel_folder, file)
-                        if os.path.isfile(os.path.join(folder, file)):
-                            here.append(rel)
+                        path = os.path.join(folder, file)
+                        if os.path.islink(path):
+                            links.append((path, _link_reason(path, root)))
+                        elif os.path.isfile(path):
+                            here.append(file if rel_folder == "." else posixpath.join(rel_folder, file))
             found += [(posixpath.join(name, rel) if name != "." else rel, rel, False) for rel in sorted(here)]
         elif os.path.isfile(name):
             found.append((name, os.path.basename(name), True))
         else:
-            raise UsageError(f"{name}: no such file or directory")
-    return found
+            raise UsageError(f"{shown(name)}: no such file or directory")
+    return found, sorted(links)
 
 
-def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), format: str = "auto") -> list[Job]:
+def _link_reason(path: str, root: str) -> str:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        what = "a symbolic link loop" if exc.errno == errno.ELOOP else "a broken symbolic link"
+        return f"{what}: not followed"
+    target = os.path.realpath(path)
+    if not _inside(target, root):
+        return "a symbolic link out of the input tree: not followed"
+    if os.path.isdir(path) and _inside(os.path.realpath(os.path.dirname(path)), target):
+        return "a symbolic link loop: not followed"
+    return "a symbolic link: not followed (links below an input directory never are; name it to clean it)"
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), format: str = "auto") -> Plan:
     """Map every input file to its outputs, mirroring each input directory's tree under `outdir`.
 
-    Raises UsageError for a missing input, an output directory inside an input
-    directory (or the reverse), or two inputs that would write the same output.
+    Inputs that cannot be cleaned safely are refused here, before anything is
+    written: links below directories, and inputs that would write the same
+    output (`a.txt` and `a.html`: neither is cleaned). Raises UsageError for a
+    missing input, or an output directory inside an input directory (or the reverse).
     """
     out_root = Path(outdir)
     out_resolved = out_root.resolve()
     for name in inputs:
         root = Path(name).resolve()
         if Path(name).is_dir() and (out_resolved == root or root in out_resolved.parents or out_resolved in root.parents):
-            raise UsageError(f"{name}: the output directory {outdir} must lie outside the input tree")
-    jobs: list[Job] = []
-    claimed: dict[str, str] = {}
-    for source, rel, named in expand(inputs, globs):
+            raise UsageError(f"{shown(name)}: the output directory {outdir} must lie outside the input tree")
+    found, links = expand(inputs, globs)
+    refused = [(shown(path), reason) for path, reason in links]
+    claims: dict[str, list[str]] = {}
+    mapped: list[tuple[str, str, str, bool]] = []
+    for source, rel, named in found:
         shard = source.endswith(SHARD_SUFFIXES)
         out_rel = rel if shard else output_name(rel)
         meta_rel = (out_rel.split(".jsonl")[0] if shard else out_rel.rsplit(".", 1)[0]) + SUFFIX
-        for out in (out_rel, meta_rel):
-            if out in claimed:
-                raise UsageError(f"{source} and {claimed[out]} would both be written to {out_root / out}")
-            claimed[out] = source
         if named and (out_root / out_rel).resolve() == Path(source).resolve():
-            raise UsageError(f"{source}: would be overwritten by its own output")
+            raise UsageError(f"{shown(source)}: would be overwritten by its own output")
+        for out in (out_rel, meta_rel):
+            claims.setdefault(out, []).append(source)
+        mapped.append((source, out_rel, meta_rel, shard))
+    jobs: list[Job] = []
+    for source, out_rel, meta_rel, shard in mapped:
+        clash = next((out for out in (out_rel, meta_rel) if len(claims[out]) > 1), None)
+        if clash is not None:
+            others = ", ".join(shown(s) for s in claims[clash] if s != source)
+            refused.append((shown(source), f"it and {others} would both be written to {shown(str(out_root / clash))}; "
+                                           "neither is cleaned"))
+            continue
         if out_rel == MANIFEST:
-            raise UsageError(f"{source}: its output would be the run's {MANIFEST}")
+            refused.append((shown(source), f"its output would be the run's {MANIFEST}"))
+            continue
         kind = "jsonl" if shard else format if format != "auto" else _format_of(source)
-        jobs.append(Job(source, out_rel, meta_rel, kind, outdir, source))
-    return jobs
+        jobs.append(Job(source, out_rel, meta_rel, kind, outdir, shown(source)))
+    return Plan(jobs, sorted(set(refused)))
 
 
 def output_name(rel: str) -> str:
@@ -177,57 +240,113 @@ def _format_of(path: str) -> str:
     return "html" if name.lower().endswith(HTML_SUFFIXES) else "auto"
 
 
-def clean_file(job: Job, ruleset: Ruleset, settings: Settings) -> FileReport:
-    """Clean one file (a document or a JSONL shard) and write its outputs; any failure becomes a one-line reason.
+def clean_file(job: Job, ruleset: Ruleset, settings: Settings, staging: Staging | None = None) -> FileReport:
+    """Clean one file (a document or a JSONL shard) and stage its outputs; any failure becomes a one-line reason.
 
-    Unless settings.force, an input whose sidecar shows the same input bytes,
-    cleaner version, options and effective rules is left as it is.
+    Outputs go to `staging`, which the caller publishes; without one they
+    are published here. Unless settings.force, an input whose sidecar shows
+    the same input bytes, cleaner version, options and effective rules is left as it is.
     """
     report = FileReport(job.label)
+    own = staging is None
+    staging = staging or Staging()
+    mark = staging.mark()
     try:
-        (_clean_shard_file if job.format == "jsonl" else _clean_document)(job, ruleset, settings, report)
-    except DecodeError as exc:
+        _check_confined(job)
+        (_clean_shard_file if job.format == "jsonl" else _clean_document)(job, ruleset, settings, report, staging)
+        if own:
+            staging.publish()
+    except (DecodeError, DocumentTimeout, UnsafeOutput) as exc:
         report.error = str(exc)
     except OSError as exc:
-        report.error = f"{exc.strerror or exc} ({exc.filename or job.source})"
+        report.error = f"{exc.strerror or exc} ({shown(str(exc.filename or job.source))})"
     except RecursionError:
         report.error = "internal error: recursion too deep"
     except Exception as exc:  # a bug must not stop the other files; say what it was
         report.error = f"internal error: {type(exc).__name__}: {exc}"
+    finally:
+        if own or report.error is not None:
+            staging.discard(mark)
     if report.error is not None:
-        report.status = "failed"
-        report.entry = {"input": job.label, "status": "failed", "error": report.error}
+        _fail(report, report.error)
     return report
 
 
-def _clean_document(job: Job, ruleset: Ruleset, settings: Settings, report: FileReport) -> None:
-    """A text or HTML document: its text and sidecar. With settings.langs, a document detected
-    in another language gets only its sidecar, which says why, and no text."""
-    data, compression = read_input(job.source)
+def _fail(report: FileReport, reason: str) -> None:
+    report.status, report.error = "failed", reason
+    report.entry = {"input": report.source, "status": "failed", "error": reason}
+
+
+def clean_group(jobs: Sequence[Job], ruleset: Ruleset, settings: Settings) -> list[FileReport]:
+    """Clean consecutive jobs and publish their outputs together: one sync to disk for the group."""
+    staging = Staging()
+    try:
+        reports = [clean_file(job, ruleset, settings, staging) for job in jobs]
+        try:
+            staging.publish()
+        except OSError as exc:
+            for report in reports:
+                if report.error is None:
+                    _fail(report, f"not written: {exc.strerror or exc}")
+        return reports
+    finally:
+        staging.discard()  # nothing is left to discard unless an interruption cut the group short
+
+
+class UnsafeOutput(ValueError):
+    """An output that would land outside OUTDIR (through a link in the output tree)."""
+
+
+_confined: set[tuple[str, str]] = set()
+
+
+def _check_confined(job: Job) -> None:
+    """Refuse to write where a link inside OUTDIR would take the output out of it."""
+    folder = posixpath.dirname(job.out_rel)
+    if (job.root, folder) in _confined:
+        return
+    root = os.path.realpath(job.root)
+    if not _inside(os.path.realpath(os.path.join(job.root, folder)), root):
+        raise UnsafeOutput(f"its output folder {shown(os.path.join(job.root, folder))} leads out of the output "
+                           "directory (a symbolic link): nothing written")
+    _confined.add((job.root, folder))
+
+
+def _clean_document(job: Job, ruleset: Ruleset, settings: Settings, report: FileReport, staging: Staging) -> None:
+    """A text or HTML document: its text and sidecar. A document with no text left, or detected in a
+    language --lang did not ask for, gets only its sidecar, which says why."""
+    data, compression = read_input(job.source, settings.max_bytes)
     sidecar = None if settings.force else _reusable(job, data, compression, ruleset, settings)
     if sidecar is not None:
         report.status = "unchanged"
     else:
-        result = clean_bytes(data, ruleset, format=job.format, **settings.options)
-        filtered = _filter_reason(result.record.lang, settings.langs)
-        sidecar = to_sidecar(result, job.label, compression=compression, filtered=filtered)
-        if filtered:
-            job.text_out.unlink(missing_ok=True)  # an earlier run's output no longer belongs here
+        with time_limit(settings.timeout):
+            result = clean_bytes(data, ruleset, format=job.format, **settings.options)
+        withheld = _withheld(result.record.lang, result.text, bool(result.record.dropped), settings.langs)
+        sidecar = to_sidecar(result, job.label, compression=compression, filtered=withheld)
+        if withheld:
+            staging.remove(job.text_out)  # an earlier run's output no longer belongs here
         else:
-            write_atomic(job.text_out, result.text.encode("utf-8"), sync=False)
-        # Last: a sidecar means its text is complete.
-        write_atomic(job.meta_out, dumps(sidecar).encode("utf-8"), sync=False)
-        report.status = "filtered" if filtered else "written"
+            staging.write(job.text_out, result.text.encode("utf-8"))
+        staging.write(job.meta_out, dumps(sidecar).encode("utf-8"))  # last: a sidecar means its text is complete
+        report.status = _status(sidecar)
     report.dropped.update(d["rule"] for d in sidecar["dropped"])
     report.entry = _manifest_entry(job, sidecar, report.status)
 
 
-def _clean_shard_file(job: Job, ruleset: Ruleset, settings: Settings, report: FileReport) -> None:
-    """A JSONL shard: records cleaned into a shard of the same name, a summary sidecar beside it."""
+def _status(sidecar: dict[str, Any]) -> str:
+    withheld = sidecar["filtered"]
+    return "written" if withheld is None else "emptied" if withheld in (EMPTY, EMPTIED) else "filtered"
+
+
+def _clean_shard_file(job: Job, ruleset: Ruleset, settings: Settings, report: FileReport, staging: Staging) -> None:
+    """A JSONL shard: records cleaned into a shard of the same name (streamed, written on its own), a
+    summary sidecar beside it."""
     summary = None if settings.force else _reusable_shard(job, ruleset, settings)
     if summary is None:
-        _, summary = clean_shard(job.source, job.text_out, ruleset, settings.options, settings.langs, job.label)
-        write_atomic(job.meta_out, dumps(summary).encode("utf-8"))
+        _, summary = clean_shard(job.source, job.text_out, ruleset, settings.options, settings.langs, job.label,
+                                 max_bytes=settings.max_bytes, timeout=settings.timeout)
+        staging.write(job.meta_out, dumps(summary).encode("utf-8"))
     else:
         report.status = "unchanged"
     report.dropped.update(summary["dropped"])
@@ -256,7 +375,11 @@ def _reusable_shard(job: Job, ruleset: Ruleset, settings: Settings) -> dict[str,
     return earlier if same else None
 
 
-def _filter_reason(lang: str, langs: frozenset[str] | None) -> str | None:
+def _withheld(lang: str, text: str, dropped: bool, langs: frozenset[str] | None) -> str | None:
+    """Why a document's text is not written, or None: no text in it, none left, or not in a language --lang
+    asked for."""
+    if not text:
+        return EMPTIED if dropped else EMPTY
     return None if langs is None or lang in langs else f"language {lang} not in {', '.join(sorted(langs))}"
 
 
@@ -274,7 +397,8 @@ def _reusable(job: Job, data: bytes, compression: str | None, ruleset: Ruleset,
             and source["compression"] == compression
             and job.format in ("auto", source["format"])
             and earlier["rules"] == ruleset.effective_digest(earlier["site"])
-            and earlier["filtered"] == _filter_reason(earlier["lang"]["code"], settings.langs)
+            and earlier["filtered"] == _withheld(earlier["lang"]["code"], "x" if earlier["output"]["chars"] else "",
+                                                 bool(earlier["dropped"]), settings.langs)
         )
         if same and earlier["filtered"] is None:
             same = hashlib.sha256(job.text_out.read_bytes()).hexdigest() == earlier["output"]["sha256"]
@@ -289,7 +413,7 @@ def _manifest_entry(job: Job, sidecar: dict[str, Any], status: str) -> dict[str,
         "input": job.label,
         "output": job.out_rel if written else None,
         "sidecar": job.meta_rel,
-        "status": "filtered" if not written else "written",
+        "status": _status(sidecar),
         "fresh": status != "unchanged",
         "input_sha256": sidecar["source"]["sha256"],
         "output_sha256": sidecar["output"]["sha256"] if written else None,
@@ -317,9 +441,23 @@ def _init_worker(rule_dirs: Sequence[str], settings: Settings) -> None:
     _worker = (load_ruleset(rule_dirs), settings)
 
 
-def _work(job: Job) -> FileReport:
+def _work(jobs: Sequence[Job]) -> list[FileReport]:
     assert _worker is not None
-    return clean_file(job, *_worker)
+    return clean_group(jobs, *_worker)
+
+
+def refused_reports(refused: Sequence[tuple[str, str]]) -> list[FileReport]:
+    """Reports for the inputs a plan refused: failures the summary and the manifest list first."""
+    reports = [FileReport(path) for path, _ in refused]
+    for report, (_, reason) in zip(reports, refused):
+        _fail(report, reason)
+    return reports
+
+
+def prepare_output(jobs: Sequence[Job]) -> None:
+    """Remove what killed runs left in the output folders: temporary files of processes no longer running."""
+    folders = {os.path.join(job.root, posixpath.dirname(job.out_rel)) for job in jobs}
+    remove_stale_temps(Path(f) for f in sorted(folders | {job.root for job in jobs}))
 
 
 def run(
@@ -330,16 +468,19 @@ def run(
     processes: int = 1,
     manifest: Path | None = None,
     on_report: Callable[[FileReport], None] | None = None,
+    refused: Sequence[tuple[str, str]] = (),
 ) -> Summary:
     """Clean every job; with processes > 1 in a pool whose workers each load the rules once.
 
     The rules are loaded here first, so a rule-file error (RuleError) is raised
     before anything is written. With `manifest`, the run's manifest is written
-    there, a line per job in job order; it appears whole when the run ends.
+    there, a line per refused input and per job in job order; it appears whole
+    when the run ends.
     """
     ruleset = load_ruleset(rule_dirs)
     settings = settings or Settings()
     summary = Summary()
+    prepare_output(jobs)
     processes = max(1, min(processes, len(jobs)))
     with (atomic_writer(manifest) if manifest is not None else nullcontext()) as lines:
         def take(report: FileReport) -> None:
@@ -349,19 +490,27 @@ def run(
             if on_report:
                 on_report(report)
 
+        for report in refused_reports(refused):
+            take(report)
         if processes == 1:
-            for job in jobs:
-                take(clean_file(job, ruleset, settings))
+            for group in _groups(jobs, GROUP):
+                for report in clean_group(group, ruleset, settings):
+                    take(report)
             return summary
         # Workers start from a fresh interpreter, not a copy of this process: its job
         # list would otherwise count again in every worker as the corpus grows.
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         with multiprocessing.get_context(method).Pool(processes, _init_worker, (list(rule_dirs), settings)) as pool:
-            chunk = max(1, min(32, len(jobs) // (processes * 8)))
+            size = max(1, min(GROUP, len(jobs) // (processes * 8)))
             # In job order, so the manifest streams out in input order: nothing is collected.
-            for report in pool.imap(_work, jobs, chunksize=chunk):
-                take(report)
+            for reports in pool.imap(_work, _groups(jobs, size)):
+                for report in reports:
+                    take(report)
     return summary
+
+
+def _groups(jobs: Sequence[Job], size: int) -> Iterator[Sequence[Job]]:
+    return (jobs[i:i + size] for i in range(0, len(jobs), size))
 
 
 def default_processes() -> int:

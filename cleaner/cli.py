@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from .core import DEFAULT_GUARD
+from .files import DEFAULT_MAX_BYTES
+from .limits import DEFAULT_TIMEOUT
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -29,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="cleaner.toml or pyproject.toml to use (default: found from the working directory)")
     shared.add_argument("--glob", action="append", default=None, metavar="PATTERN", dest="globs",
                         help="file names to take from directories (repeatable; default: *.txt)")
+    shared.add_argument("--guard", type=_share, default=None, metavar="SHARE",
+                        help="the largest share of a document's words generic rules may remove; past it, every "
+                        f"line they dropped is put back and the sidecar says so (default {DEFAULT_GUARD}; 1: no limit)")
+    shared.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"give up on a document after this long, naming the rule at work (default {DEFAULT_TIMEOUT:g})")
 
     clean = sub.add_parser("clean", parents=[shared], help="clean files and directories into an output directory",
                            description="Clean INPUT files and directories into OUTDIR, mirroring each "
@@ -47,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
                        "inputs, outputs and rule directories must be at the same paths on every worker")
     clean.add_argument("--force", action="store_true",
                        help="redo every document, also those an earlier run into OUTDIR left unchanged")
+    clean.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                       help="refuse inputs larger than this (after gunzip), e.g. 500K, 64M "
+                       f"(default {DEFAULT_MAX_BYTES >> 20}M)")
     clean.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
     check = sub.add_parser("check", parents=[shared], help="exit 1 if cleaning would change any file (read-only)",
@@ -78,6 +89,38 @@ def _positive(value: str) -> int:
     return n
 
 
+def _share(value: str) -> float:
+    try:
+        share = float(value)
+    except ValueError:
+        share = -1.0
+    if not 0 <= share <= 1:
+        raise argparse.ArgumentTypeError(f"must be a share between 0 and 1, not {value!r}")
+    return share
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {value!r}")
+    return seconds
+
+
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+def _size(value: str) -> int:
+    number, unit = value.strip().upper().rstrip("B"), ""
+    if number[-1:] in _UNITS:
+        number, unit = number[:-1], number[-1]
+    if not number.isdigit() or int(number) < 1:
+        raise argparse.ArgumentTypeError(f"must be a size such as 500K, 64M or 1000000, not {value!r}")
+    return int(number) * _UNITS[unit]
+
+
 def _languages(value: str) -> frozenset[str]:
     codes = frozenset(c.strip() for c in value.split(",") if c.strip())
     if not codes:
@@ -107,19 +150,20 @@ def _settings(args: argparse.Namespace):
     from .config import find_config, load_config
 
     config = load_config(args.config if args.config is not None else find_config())
-    options = {"title": args.title or config.title, "ftfy": config.ftfy}
+    guard = args.guard if args.guard is not None else config.guard
+    options = {"title": args.title or config.title, "ftfy": config.ftfy, "guard": None if guard == 1 else guard}
     return config, [*config.rules, *args.rules], options, args.globs or list(config.globs)
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from .batch import MANIFEST, Settings, UsageError, default_processes, plan, progress_enabled, run
+    from .batch import MANIFEST, Settings, UsageError, default_processes, plan, progress_enabled, run, shown
     from .config import ConfigError
     from .distributed import INSTALL_HINT, ClusterError, run_on_cluster
     from .rules import RuleError
 
     try:
         config, rules, options, globs = _settings(args)
-        jobs = plan(args.inputs, args.output, globs, args.format)
+        planned = plan(args.inputs, args.output, globs, args.format)
     except (UsageError, ConfigError) as exc:
         return _error(str(exc))
     from tqdm import tqdm
@@ -129,16 +173,18 @@ def _clean(args: argparse.Namespace) -> int:
             import distributed  # noqa: F401
         except ImportError:
             return _error(INSTALL_HINT)
-    bar = tqdm(total=len(jobs), unit="doc", disable=not progress_enabled(args.quiet), file=sys.stderr)
-    settings, manifest = Settings(options, args.lang, args.force), Path(args.output) / MANIFEST
+    jobs, refused = planned.jobs, planned.refused
+    bar = tqdm(total=len(jobs) + len(refused), unit="doc", disable=not progress_enabled(args.quiet), file=sys.stderr)
+    settings = Settings(options, args.lang, args.force, max_bytes=args.max_bytes, timeout=args.timeout)
+    manifest = Path(args.output) / MANIFEST
     error = None
     try:
         if args.scheduler:
             summary = run_on_cluster(jobs, rules, settings, args.scheduler, manifest=manifest,
-                                     on_report=lambda report: bar.update())
+                                     on_report=lambda report: bar.update(), refused=refused)
         else:
             summary = run(jobs, rules, settings, processes=args.jobs or config.jobs or default_processes(),
-                          manifest=manifest, on_report=lambda report: bar.update())
+                          manifest=manifest, on_report=lambda report: bar.update(), refused=refused)
     except ClusterError as exc:
         error = str(exc)
     except RuleError as exc:
@@ -151,9 +197,10 @@ def _clean(args: argparse.Namespace) -> int:
     if not args.quiet:
         counts = summary.statuses
         unchanged = f", unchanged {counts['unchanged']}" if counts["unchanged"] else ""
+        emptied = f", no text {counts['emptied']} (empty or all chrome: sidecar only)" if counts["emptied"] else ""
         filtered = f", filtered by language {counts['filtered']}" if args.lang else ""
-        print(f"read {summary.read}, written {counts['written']}{unchanged}{filtered}, failed {counts['failed']}",
-              file=sys.stderr)
+        print(f"read {summary.read}, written {counts['written']}{unchanged}{emptied}{filtered}, "
+              f"failed {counts['failed']}", file=sys.stderr)
         if summary.dropped:
             print("lines dropped per rule:", file=sys.stderr)
             width = max(map(len, summary.dropped))
@@ -164,37 +211,46 @@ def _clean(args: argparse.Namespace) -> int:
 
 def _in_place(args: argparse.Namespace, write: bool) -> int:
     """check (write=False) and fix (write=True): the same plan per file, written or only reported."""
-    from .batch import UsageError, expand
+    from .batch import UsageError, expand, shown
     from .config import ConfigError
     from .decode import DecodeError
+    from .files import remove_stale_temps
     from .inplace import InPlaceError, apply_fix, plan_fix
+    from .limits import DocumentTimeout
     from .rules import RuleError, load_ruleset
 
     try:
         _, rules, options, globs = _settings(args)
-        files = [Path(path) for path, _, _ in expand(args.inputs, globs)]
+        found, links = expand(args.inputs, globs)
+        files = [Path(path) for path, _, _ in found]
         ruleset = load_ruleset(rules)
     except (UsageError, ConfigError) as exc:
         return _error(str(exc))
     except RuleError as exc:
         return _error(f"rule file: {exc}")
     status = EXIT_OK
+    for link, reason in links:
+        print(f"{shown(link)}: {reason}", file=sys.stderr)
+        status = EXIT_FAILED
+    if write:
+        remove_stale_temps(sorted({path.parent for path in files}))
     for path in files:
+        name = shown(str(path))
         try:
-            plan = plan_fix(path, ruleset, **options)
+            plan = plan_fix(path, ruleset, timeout=args.timeout, **options)
             if write:
                 if apply_fix(plan):
-                    print(f"fixed {path}")
+                    print(f"fixed {name}")
                     status = EXIT_FAILED
             elif plan.text_changes:
                 reasons = sorted(plan.fired.items(), key=lambda kv: (-kv[1], kv[0]))
-                print(f"{path}: " + ", ".join(f"{name} ×{n}" for name, n in reasons))
+                print(f"{name}: " + ", ".join(f"{rule} ×{n}" for rule, n in reasons))
                 status = EXIT_FAILED
-        except (DecodeError, InPlaceError) as exc:
-            print(f"{path}: {exc}", file=sys.stderr)
+        except (DecodeError, InPlaceError, DocumentTimeout) as exc:
+            print(f"{name}: {exc}", file=sys.stderr)
             status = EXIT_FAILED
         except OSError as exc:
-            print(f"{path}: {exc.strerror or exc}", file=sys.stderr)
+            print(f"{name}: {exc.strerror or exc}", file=sys.stderr)
             status = EXIT_FAILED
     return status
 

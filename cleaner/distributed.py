@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from . import __version__
-from .batch import FileReport, Job, Settings, Summary, clean_file, manifest_line
+from .batch import FileReport, Job, Settings, Summary, clean_group, manifest_line, prepare_output, refused_reports
 from .files import write_atomic
 from .rules import Ruleset, load_ruleset
 
@@ -30,9 +30,8 @@ def _ruleset(rule_dirs: tuple[str, ...]) -> Ruleset:
 
 
 def _clean_chunk(jobs: Sequence[Job], rule_dirs: tuple[str, ...], settings: Settings) -> list[FileReport]:
-    """One task on a worker: its rules are loaded once per worker process."""
-    ruleset = _ruleset(rule_dirs)
-    return [clean_file(job, ruleset, settings) for job in jobs]
+    """One task on a worker: its rules are loaded once per worker process; its outputs are synced together."""
+    return clean_group(jobs, _ruleset(rule_dirs), settings)
 
 
 def _worker_version() -> str:
@@ -47,8 +46,13 @@ def run_on_cluster(
     *,
     manifest=None,
     on_report: Callable[[FileReport], None] | None = None,
+    refused: Sequence[tuple[str, str]] = (),
 ) -> Summary:
-    """Clean `jobs` on the cluster whose scheduler is at `address`; reports as chunks finish."""
+    """Clean `jobs` on the cluster whose scheduler is at `address`; reports as chunks finish.
+
+    Refused inputs are reported first, as in a local run. A document's time
+    bound does not hold here: workers run tasks in threads, where no alarm
+    reaches them (patterns known to backtrack are still refused at load)."""
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -60,6 +64,12 @@ def run_on_cluster(
     absolute = [job.absolute() for job in jobs]
     chunks = [absolute[i:i + CHUNK] for i in range(0, len(absolute), CHUNK)]
     summary = Summary()
+    early = refused_reports(refused)
+    for report in early:
+        summary.add(report)
+        if on_report:
+            on_report(report)
+    prepare_output(jobs)
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT)  # as_completed needs it as the default client
     except OSError as exc:
@@ -84,5 +94,6 @@ def run_on_cluster(
                 if on_report:
                     on_report(report)
     if manifest is not None:  # in job order, as a local run writes it
-        write_atomic(manifest, b"".join(manifest_line(r.entry) for n in sorted(done) for r in done[n]))
+        write_atomic(manifest, b"".join(manifest_line(r.entry) for r in early)
+                     + b"".join(manifest_line(r.entry) for n in sorted(done) for r in done[n]))
     return summary

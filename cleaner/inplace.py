@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from .compose import compose
-from .core import clean_bytes
+from .core import DEFAULT_GUARD, clean_bytes
 from .files import write_atomic
+from .limits import DEFAULT_TIMEOUT, time_limit
 from .restore import restore_bytes
 from .rules import Ruleset
 from .sidecar import dumps, sidecar_path, to_sidecar
@@ -49,7 +50,8 @@ def _matching_sidecar(path: Path, data: bytes) -> dict[str, Any] | None:
     return sidecar if matches else None
 
 
-def plan_fix(path: Path, ruleset: Ruleset, *, title: str = "keep", ftfy: bool = True) -> Plan:
+def plan_fix(path: Path, ruleset: Ruleset, *, title: str = "keep", ftfy: bool = True,
+             guard: float | None = DEFAULT_GUARD, timeout: float | None = DEFAULT_TIMEOUT) -> Plan:
     """Clean `path` as `fix` would; raises InPlaceError or DecodeError (binary input)."""
     if path.is_symlink():
         raise InPlaceError("a symbolic link; fix works on regular files only")
@@ -57,7 +59,8 @@ def plan_fix(path: Path, ruleset: Ruleset, *, title: str = "keep", ftfy: bool = 
     earlier = _matching_sidecar(path, data)
     if earlier is not None and earlier["options"]["title"] == "drop" and earlier["title"] is not None:
         title = "keep"  # the headline already went: the next line is not one to drop
-    result = clean_bytes(data, ruleset, title=title, ftfy=ftfy)
+    with time_limit(timeout):
+        result = clean_bytes(data, ruleset, title=title, ftfy=ftfy, guard=guard)
     fixed = result.text.encode("utf-8")
     fresh = to_sidecar(result, path.as_posix())
     fired: Counter[str] = Counter(d.rule for d in result.record.dropped)

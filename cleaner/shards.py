@@ -21,6 +21,7 @@ from . import __version__
 from .core import clean_bytes
 from .decode import DecodeError
 from .files import atomic_writer
+from .limits import DocumentTimeout, time_limit
 from .rules import Ruleset
 from .sidecar import to_sidecar
 
@@ -39,10 +40,13 @@ class ShardResult:
 
 
 def clean_shard(source: Path, target: Path, ruleset: Ruleset, options: dict[str, Any],
-                langs: frozenset[str] | None = None, label: str | None = None) -> tuple[ShardResult, dict[str, Any]]:
+                langs: frozenset[str] | None = None, label: str | None = None, *,
+                max_bytes: int | None = None, timeout: float | None = None) -> tuple[ShardResult, dict[str, Any]]:
     """Clean shard `source` into `target` (gzipped if its name ends .gz); return the counts and the shard's sidecar.
 
-    `label` is how sidecars name the shard (default: its path)."""
+    `label` is how sidecars name the shard (default: its path). A record whose
+    text is larger than `max_bytes`, or takes longer than `timeout` seconds,
+    is reported as bad and left out."""
     label = label or source.as_posix()
     result = ShardResult()
     digest = hashlib.sha256()
@@ -58,8 +62,16 @@ def clean_shard(source: Path, target: Path, ruleset: Ruleset, options: dict[str,
             if record is None:
                 result.bad.append((number, reason))
                 continue
+            data = record["text"].encode("utf-8", "surrogatepass")
+            if max_bytes is not None and len(data) > max_bytes:
+                result.bad.append((number, f"text larger than --max-bytes {max_bytes} ({len(data)} bytes)"))
+                continue
             try:
-                cleaned = clean_bytes(record["text"].encode("utf-8", "surrogatepass"), ruleset, format="text", **options)
+                with time_limit(timeout):
+                    cleaned = clean_bytes(data, ruleset, format="text", **options)
+            except DocumentTimeout as exc:
+                result.bad.append((number, str(exc)))
+                continue
             except Exception as exc:  # one bad record must not stop the shard
                 result.bad.append((number, f"internal error: {type(exc).__name__}: {exc}"))
                 continue

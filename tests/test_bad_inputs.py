@@ -25,12 +25,13 @@ def test_mixed_folder(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     failed = [l for l in proc.stderr.splitlines() if "binary.txt" in l]
     assert len(failed) == 1 and "binary" in failed[0].split(": ", 1)[1]
-    assert "read 4, written 3, failed 1" in proc.stderr
+    assert "read 4, written 2, no text 1 (empty or all chrome: sidecar only), failed 1" in proc.stderr
     for name in ("good", "latin1"):
         assert (out / f"{name}.txt").read_text("utf-8") == ARTICLE
         assert "café crème" in (out / f"{name}.txt").read_text("utf-8")
     assert json.loads((out / "latin1.meta.json").read_text("utf-8"))["source"]["encoding"] == "cp1252"
-    assert (out / "empty.txt").read_bytes() == b""
+    assert not (out / "empty.txt").exists()
+    assert json.loads((out / "empty.meta.json").read_text("utf-8"))["filtered"] == "empty input: no text"
     assert not (out / "binary.txt").exists() and not (out / "binary.meta.json").exists()
     assert {p.name: p.read_bytes() for p in src.iterdir()} == before
     assert not [p for p in out.iterdir() if p.name.startswith(".cleaner-tmp-")]
@@ -44,14 +45,19 @@ def test_output_inside_input_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_two_inputs_for_one_output_are_refused(tmp_path: Path) -> None:
+def test_two_inputs_for_one_output_are_refused(tmp_path: Path, capsys) -> None:
+    """Neither input is cleaned, each is named once, and the other files go on."""
     for d in ("x", "y"):
         (tmp_path / d).mkdir()
         (tmp_path / d / "a.txt").write_text(ARTICLE, "utf-8")
+    (tmp_path / "y" / "b.txt").write_text(ARTICLE, "utf-8")
     from cleaner.cli import main
 
-    assert main(["clean", str(tmp_path / "x" / "a.txt"), str(tmp_path / "y" / "a.txt"), "-o", str(tmp_path / "out")]) == 2
-    assert not (tmp_path / "out").exists()
+    x, y, b = (str(tmp_path / "x" / "a.txt"), str(tmp_path / "y" / "a.txt"), str(tmp_path / "y" / "b.txt"))
+    assert main(["clean", x, y, b, "-o", str(tmp_path / "out")]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert [e.split(": ")[0] for e in errors if "would both be written" in e] == [x, y]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["b.meta.json", "b.txt", "manifest.jsonl"]
 
 
 def test_tree_is_mirrored_and_glob_applies(tmp_path: Path) -> None:
