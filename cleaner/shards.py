@@ -23,7 +23,7 @@ from .decode import DecodeError
 from .files import atomic_writer
 from .limits import DocumentTimeout, time_limit
 from .rules import Ruleset
-from .sidecar import to_sidecar
+from .sidecar import escape_surrogates, to_sidecar
 
 SUFFIXES = (".jsonl", ".jsonl.gz")
 SCHEMA = "corpus-cleaner/shard/1"
@@ -86,7 +86,7 @@ def clean_shard(source: Path, target: Path, ruleset: Ruleset, options: dict[str,
             record["text"] = cleaned.text
             record["metadata"] = {**(metadata if isinstance(metadata, dict) else {}),
                                   "cleaner": to_sidecar(cleaned, f"{label}:{number}")}
-            out.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass"))
+            out.write((escape_surrogates(json.dumps(record, ensure_ascii=False)) + "\n").encode("utf-8"))
             result.written += 1
     summary = {
         "schema": SCHEMA,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,16 @@ def dumps(sidecar: dict[str, Any]) -> str:
             fields.append(f"{name}: [\n  {items}\n ]")
         else:
             fields.append(f"{name}: {_ENCODER.encode(value)}")
-    return "{\n " + ",\n ".join(fields) + "\n}\n"
+    return escape_surrogates("{\n " + ",\n ".join(fields) + "\n}\n")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(json_text: str) -> str:
+    """JSON text that encodes as UTF-8: lone surrogates (the bytes of broken UTF-8 input, kept for
+    restore) written as \\uXXXX escapes, which json.loads reads back as they were."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
 def schema() -> dict[str, Any]:

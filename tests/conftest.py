@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from cleaner.core import default_ruleset
 from cleaner.rules import Ruleset
@@ -13,6 +15,12 @@ SHARED = REPO.parent / "shared"
 SEEDS_RAW = SHARED / "seeds" / "raw"
 SEEDS_EXPECTED = SHARED / "seeds" / "expected"
 DEVSET = SHARED / "devset"
+
+# Property tests: `ci` (the default) runs 2,000 examples per test within CI's budget;
+# HYPOTHESIS_PROFILE=long runs 50,000 (see RELIABILITY.md).
+settings.register_profile("ci", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=50000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 needs_shared = pytest.mark.skipif(not SEEDS_RAW.is_dir(), reason="../shared (seeds and devset) is not beside this checkout")
 
