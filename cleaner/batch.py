@@ -93,6 +93,7 @@ class FileReport:
     status: str = "written"  # written, unchanged (reused from an earlier run), filtered, emptied, failed
     error: str | None = None
     dropped: Counter[str] = field(default_factory=Counter)
+    hits: Counter[str] = field(default_factory=Counter)  # lines each rule acted on: dropped, or kept and lifted
     entry: dict[str, Any] = field(default_factory=dict)  # the manifest line
     bad_records: list[tuple[str, str]] = field(default_factory=list)  # (shard:line, reason)
 
@@ -103,6 +104,10 @@ class Summary:
     statuses: Counter[str] = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
+    hits: Counter[str] = field(default_factory=Counter)
+    sites: Counter[str] = field(default_factory=Counter)
+    langs: Counter[str] = field(default_factory=Counter)
+    rules: list[str] = field(default_factory=list)  # every rule loaded, for those that never fired
 
     def add(self, report: FileReport) -> None:
         self.read += 1
@@ -111,6 +116,20 @@ class Summary:
             self.failures.append((report.source, report.error))
         self.failures += report.bad_records
         self.dropped.update(report.dropped)
+        self.hits.update(report.hits)
+        if "lang" in report.entry:
+            self.sites[report.entry["site"] or "(none)"] += 1
+            self.langs[report.entry["lang"]] += 1
+
+    def never_fired(self) -> list[str]:
+        return [rule for rule in self.rules if not self.hits[rule]]
+
+    def stats(self) -> dict[str, Any]:
+        """The run's statistics, as `--stats FILE` writes them."""
+        by_count = lambda c: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))  # noqa: E731
+        return {"read": self.read, "statuses": dict(sorted(self.statuses.items())), "hits": by_count(self.hits),
+                "dropped": by_count(self.dropped), "never_fired": self.never_fired(), "sites": by_count(self.sites),
+                "langs": by_count(self.langs), "failures": [{"input": p, "reason": r} for p, r in self.failures]}
 
 
 @dataclass
@@ -221,7 +240,7 @@ def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), 
         if out_rel == MANIFEST:
             refused.append((shown(source), f"its output would be the run's {MANIFEST}"))
             continue
-        kind = "jsonl" if shard else format if format != "auto" else _format_of(source)
+        kind = "jsonl" if shard else format if format != "auto" else format_of(source)
         jobs.append(Job(source, out_rel, meta_rel, kind, outdir, shown(source)))
     return Plan(jobs, sorted(set(refused)))
 
@@ -235,7 +254,8 @@ def output_name(rel: str) -> str:
     return posixpath.join(folder, stem + ".txt")
 
 
-def _format_of(path: str) -> str:
+def format_of(path: str) -> str:
+    """html for an .html/.htm/.xhtml name (gzipped or not), else auto: decided from the content."""
     name = path[:-3] if path.endswith(".gz") else path
     return "html" if name.lower().endswith(HTML_SUFFIXES) else "auto"
 
@@ -331,6 +351,8 @@ def _clean_document(job: Job, ruleset: Ruleset, settings: Settings, report: File
         staging.write(job.meta_out, dumps(sidecar).encode("utf-8"))  # last: a sidecar means its text is complete
         report.status = _status(sidecar)
     report.dropped.update(d["rule"] for d in sidecar["dropped"])
+    report.hits.update(report.dropped)
+    report.hits.update(e["rule"] for e in sidecar["extracted"] if e["kept"])
     report.entry = _manifest_entry(job, sidecar, report.status)
 
 
@@ -350,9 +372,10 @@ def _clean_shard_file(job: Job, ruleset: Ruleset, settings: Settings, report: Fi
     else:
         report.status = "unchanged"
     report.dropped.update(summary["dropped"])
+    report.hits.update(summary["dropped"])
     report.bad_records = [(f"{job.label}:{b['line']}", b["reason"]) for b in summary["bad"]]
     report.entry = {
-        "input": job.label, "output": job.out_rel, "sidecar": job.meta_rel, "status": "written",
+        "input": job.label, "output": shown(job.out_rel), "sidecar": shown(job.meta_rel), "status": "written",
         "fresh": report.status != "unchanged", "format": "jsonl", "input_sha256": summary["source"]["sha256"],
         "output_sha256": summary["output"]["sha256"],
         **{k: summary[k] for k in ("records", "written", "emptied", "filtered")}, "bad": len(summary["bad"]),
@@ -411,8 +434,8 @@ def _manifest_entry(job: Job, sidecar: dict[str, Any], status: str) -> dict[str,
     written = sidecar["filtered"] is None
     return {
         "input": job.label,
-        "output": job.out_rel if written else None,
-        "sidecar": job.meta_rel,
+        "output": shown(job.out_rel) if written else None,
+        "sidecar": shown(job.meta_rel),
         "status": _status(sidecar),
         "fresh": status != "unchanged",
         "input_sha256": sidecar["source"]["sha256"],
@@ -479,7 +502,7 @@ def run(
     """
     ruleset = load_ruleset(rule_dirs)
     settings = settings or Settings()
-    summary = Summary()
+    summary = Summary(rules=[rule.id for rule in ruleset.all_rules()])
     prepare_output(jobs)
     processes = max(1, min(processes, len(jobs)))
     with (atomic_writer(manifest) if manifest is not None else nullcontext()) as lines:

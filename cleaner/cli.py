@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
@@ -59,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="refuse inputs larger than this (after gunzip), e.g. 500K, 64M "
                        f"(default {DEFAULT_MAX_BYTES >> 20}M)")
     clean.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    clean.add_argument("--stats", metavar="FILE", type=Path, default=None,
+                       help="also write the run's statistics to FILE as JSON: statuses, hits per rule, rules that "
+                       "never fired, documents per site and per language")
 
     check = sub.add_parser("check", parents=[shared], help="exit 1 if cleaning would change any file (read-only)",
                            description="List each file that cleaning would change, with the rules that fire.")
@@ -68,6 +73,27 @@ def _parser() -> argparse.ArgumentParser:
                          description="Clean each file in place and write or update its sidecar x.meta.json; "
                          "exit 1 if anything changed. Reversible with `cleaner restore`.")
     fix.add_argument("inputs", nargs="+", metavar="FILE")
+
+    explain = sub.add_parser("explain", parents=[shared], help="show every line of a file with what cleaning does to it",
+                             description="Every input line with its fate: kept, dropped by which rule, or lifted into "
+                             "which sidecar field. Coloured on a terminal (unless NO_COLOR is set). For HTML "
+                             "input, the lines are those trafilatura extracted.")
+    explain.add_argument("inputs", nargs="+", metavar="FILE")
+    explain.add_argument("--format", choices=("text", "json"), default="text", dest="output_format")
+
+    rules = sub.add_parser("rules", help="list, lint or test rule files",
+                           description="Work on rule files: the shipped ones, or those below DIR.")
+    rules.add_argument("action", choices=("list", "lint", "test"),
+                       help="list: one line per rule; lint: every problem as file:line: rule: message; "
+                       "test: run every rule's removes/keeps cases")
+    rules.add_argument("dirs", nargs="*", metavar="DIR", help="rule files or directories (default: the shipped rules)")
+
+    suggest = sub.add_parser("suggest", parents=[shared], help="draft rules for recurring chrome found in a corpus",
+                             description="Find lines that recur at the start or end of many documents of one site "
+                             "and that no rule drops yet; write them as a draft rule file to review. Nothing is "
+                             "applied.")
+    suggest.add_argument("inputs", nargs="+", metavar="DIR")
+    suggest.add_argument("-o", "--output", required=True, type=Path, metavar="DRAFT.toml")
 
     restore = sub.add_parser("restore", help="rebuild original inputs from cleaned files and their sidecars",
                              description="Rebuild each file's first input, byte for byte, from the file and its "
@@ -134,7 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse has printed its message
         return int(exc.code or 0)
     try:
-        return {"clean": _clean, "check": _check, "fix": _fix, "restore": _restore}[args.command](args)
+        commands = {"clean": _clean, "check": _check, "fix": _fix, "restore": _restore, "explain": _explain,
+                    "rules": _rules, "suggest": _suggest}
+        return commands[args.command](args)
     except KeyboardInterrupt:
         print("cleaner: interrupted; outputs written so far are complete", file=sys.stderr)
         return 130
@@ -201,12 +229,27 @@ def _clean(args: argparse.Namespace) -> int:
         filtered = f", filtered by language {counts['filtered']}" if args.lang else ""
         print(f"read {summary.read}, written {counts['written']}{unchanged}{emptied}{filtered}, "
               f"failed {counts['failed']}", file=sys.stderr)
-        if summary.dropped:
-            print("lines dropped per rule:", file=sys.stderr)
-            width = max(map(len, summary.dropped))
-            for rule, n in sorted(summary.dropped.items(), key=lambda kv: (-kv[1], kv[0])):
-                print(f"  {rule:<{width}}  {n}", file=sys.stderr)
+        _print_counts("lines dropped per rule", summary.dropped)
+        _print_counts("documents per site", summary.sites)
+        _print_counts("documents per language", summary.langs)
+        never = summary.never_fired()
+        if never:
+            more = f", ... (all in --stats)" if len(never) > 10 else ""
+            print(f"rules that never fired ({len(never)}): {', '.join(never[:10])}{more}", file=sys.stderr)
+    if args.stats is not None:
+        from .files import write_atomic
+
+        write_atomic(args.stats, (json.dumps(summary.stats(), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     return EXIT_FAILED if summary.failures else EXIT_OK
+
+
+def _print_counts(title: str, counts: Counter[str]) -> None:
+    if not counts:
+        return
+    print(f"{title}:", file=sys.stderr)
+    width = max(map(len, counts))
+    for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"  {name:<{width}}  {n}", file=sys.stderr)
 
 
 def _in_place(args: argparse.Namespace, write: bool) -> int:
@@ -261,6 +304,107 @@ def _check(args: argparse.Namespace) -> int:
 
 def _fix(args: argparse.Namespace) -> int:
     return _in_place(args, write=True)
+
+
+def _explain(args: argparse.Namespace) -> int:
+    import os
+
+    from .batch import format_of, shown
+    from .config import ConfigError
+    from .core import clean_bytes
+    from .decode import DecodeError
+    from .explain import as_json, as_text
+    from .files import read_input
+    from .limits import DocumentTimeout, time_limit
+    from .rules import RuleError, load_ruleset
+
+    try:
+        _, rules, options, _ = _settings(args)
+        ruleset = load_ruleset(rules)
+    except ConfigError as exc:
+        return _error(str(exc))
+    except RuleError as exc:
+        return _error(f"rule file: {exc}")
+    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    status = EXIT_OK
+    for name in args.inputs:
+        try:
+            data, _ = read_input(Path(name))
+            with time_limit(args.timeout):
+                result = clean_bytes(data, ruleset, format=format_of(name), **options)
+        except (DecodeError, DocumentTimeout) as exc:
+            print(f"{shown(name)}: {exc}", file=sys.stderr)
+            status = EXIT_FAILED
+            continue
+        except OSError as exc:
+            print(f"{shown(name)}: {exc.strerror or exc}", file=sys.stderr)
+            status = EXIT_FAILED
+            continue
+        sys.stdout.write(as_json(result, shown(name)) if args.output_format == "json"
+                         else as_text(result, shown(name), colour))
+    return status
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from .lint import describe, lint, rule_files, run_cases
+    from .rules import RuleError
+
+    try:
+        paths = rule_files(args.dirs)
+        if args.action == "lint":
+            problems = lint(paths)
+            for problem in problems:
+                print(problem)
+            print(f"{len(paths)} rule files, {len(problems)} problems", file=sys.stderr)
+            return EXIT_FAILED if problems else EXIT_OK
+        if args.action == "list":
+            rows = describe(paths)
+            width = max((len(str(r["id"])) for r in rows), default=0)
+            for r in rows:
+                print(f"{r['id']:<{width}}  {r['action']:<7}  {r['zone']:<10}  {r['lang']:<20}  {r['file']}")
+            return EXIT_OK
+        reports = run_cases(paths)
+    except RuleError as exc:
+        return _error(f"rule file: {exc}")
+    failed = [r for r in reports if r.failures]
+    print("".join("F" if r.failures else "." for r in reports))
+    if failed:
+        print(f"{'=' * 30} FAILURES {'=' * 30}")
+        for report in failed:
+            print(f"{'_' * 10} {report.rule.id} ({report.rule.source}) {'_' * 10}")
+            for failure in report.failures:
+                print(f"    {failure}")
+        print(f"FAILED {len(failed)} rules: " + ", ".join(r.rule.id for r in failed))
+    cases = sum(len(r.rule.removes) + len(r.rule.keeps) for r in reports)
+    print(f"{'=' * 10} {len(reports) - len(failed)} rules passed, {len(failed)} failed ({cases} cases) {'=' * 10}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    from .batch import UsageError, expand
+    from .config import ConfigError
+    from .files import write_atomic
+    from .rules import RuleError, load_ruleset
+    from .suggest import draft, mine
+
+    try:
+        _, rules, _, globs = _settings(args)
+        ruleset = load_ruleset(rules)
+        files: list[tuple[Path, Path]] = []
+        for name in args.inputs:
+            found, _ = expand([name], globs + ["*.html", "*.htm"] if args.globs is None else globs)
+            root = Path(name) if Path(name).is_dir() else Path(name).parent
+            files += [(Path(path), root) for path, _, _ in found]
+    except (UsageError, ConfigError) as exc:
+        return _error(str(exc))
+    except RuleError as exc:
+        return _error(f"rule file: {exc}")
+    suggestions = mine(files, ruleset)
+    write_atomic(args.output, draft(suggestions, " ".join(args.inputs)).encode("utf-8"))
+    groups = len({s.group for s in suggestions})
+    print(f"{len(files)} documents read; {len(suggestions)} rules drafted for {groups} groups: {args.output}",
+          file=sys.stderr)
+    return EXIT_OK
 
 
 def _restore(args: argparse.Namespace) -> int:

@@ -194,8 +194,9 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, title: str = "keep"
 
 
 def _guard(lines: list[str], outcome: engine.Outcome, limit: float) -> dict[str, object] | None:
-    """Put back every line generic rules dropped if they took more than `limit` of the words
-    the site's own rules left (documents of GUARD_MIN_WORDS words or more); say so, or return None.
+    """Cap what generic rules take: past `limit` of the words site rules left (in documents of
+    GUARD_MIN_WORDS words or more), put back the lines of the generic rules that took most, rule by
+    rule, until the rest is within the limit; say what was put back, or return None.
 
     Generic rules are written for the shape of chrome on any site; one that
     takes most of a document has met an article it was not written for. Site
@@ -204,18 +205,30 @@ def _guard(lines: list[str], outcome: engine.Outcome, limit: float) -> dict[str,
     output is cleaned again.
     """
     prefix = GENERIC + "/"
-    generic = [i for i, rule in outcome.dropped.items() if rule.startswith(prefix)]
-    if not generic:
+    taken: Counter[str] = Counter()
+    for i, rule in outcome.dropped.items():
+        if rule.startswith(prefix):
+            taken[rule] += len(lines[i].split())
+    if not taken:
         return None
     base = sum(len(lines[i].split()) for i in range(len(lines))
                if i not in outcome.dropped or outcome.dropped[i].startswith(prefix))
-    taken = sum(len(lines[i].split()) for i in generic)
-    if base < GUARD_MIN_WORDS or taken <= limit * base:
+    total = sum(taken.values())
+    if base < GUARD_MIN_WORDS or total <= limit * base:
         return None
-    rules = Counter(outcome.dropped.pop(i) for i in generic)
-    restored = set(generic)
-    outcome.extracted = [replace(e, kept=True) if e.index in restored else e for e in outcome.extracted]
-    return {"limit": limit, "share": round(taken / base, 4), "lines": len(generic), "rules": dict(sorted(rules.items()))}
+    back: set[str] = set()
+    remaining = total
+    for rule, words in sorted(taken.items(), key=lambda kv: (-kv[1], kv[0])):
+        if remaining <= limit * base:
+            break
+        back.add(rule)
+        remaining -= words
+    restored = [i for i, rule in outcome.dropped.items() if rule in back]
+    rules = Counter(outcome.dropped.pop(i) for i in restored)
+    put_back = set(restored)
+    outcome.extracted = [replace(e, kept=True) if e.index in put_back else e for e in outcome.extracted]
+    return {"limit": limit, "share": round(total / base, 4), "lines": len(restored),
+            "rules": dict(sorted(rules.items()))}
 
 
 def _joined(lines: list[str], outcome: engine.Outcome) -> str:

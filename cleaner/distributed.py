@@ -59,11 +59,11 @@ def run_on_cluster(
         raise ClusterError(INSTALL_HINT) from None
     from pathlib import Path
 
-    load_ruleset(rule_dirs)  # a rule-file error stops the run here, before anything is sent
+    ruleset = load_ruleset(rule_dirs)  # a rule-file error stops the run here, before anything is sent
     dirs = tuple(str(Path(d).resolve()) for d in rule_dirs)
     absolute = [job.absolute() for job in jobs]
     chunks = [absolute[i:i + CHUNK] for i in range(0, len(absolute), CHUNK)]
-    summary = Summary()
+    summary = Summary(rules=[rule.id for rule in ruleset.all_rules()])
     early = refused_reports(refused)
     for report in early:
         summary.add(report)

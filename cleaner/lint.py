@@ -1,0 +1,145 @@
+"""`cleaner rules lint|test|list`: keep rule files correct, the way a linter and a test runner keep code correct.
+
+Every problem is `file:line: rule-id: message`. Lint reads each file on its
+own, so one broken file does not hide the problems of the others.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .rulecases import case_failures
+from .rules import GENERIC, Rule, RuleError, build_ruleset, shipped_rules_dir
+
+_TOML_LINE = re.compile(r"at line (\d+)")
+_NEWLINE_IN_PATTERN = re.compile(r"(?<!\\)(\\n|\\r)")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.rule}: {self.message}"
+
+
+def rule_files(dirs: Sequence[str]) -> list[Path]:
+    """The rule files below `dirs`, or the shipped ones when none are given."""
+    roots = [Path(d) for d in dirs] if dirs else [shipped_rules_dir()]
+    found: list[Path] = []
+    for root in roots:
+        if root.is_file():
+            found.append(root)
+        elif root.is_dir():
+            found += sorted(p for p in root.rglob("*.toml") if p.is_file())
+        else:
+            raise RuleError(str(root), None, "no such file or directory of rule files")
+    return found
+
+
+def rule_line(text: str, rule: str | None) -> int:
+    """The line where `rule` (qualified id) is defined in a rule file's text; 1 if it cannot be found."""
+    if not rule:
+        return 1
+    short = re.escape(rule.rsplit("/", 1)[-1])
+    found = re.search(rf"^\s*id\s*=\s*[\"']{short}[\"']", text, re.MULTILINE)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
+
+
+def lint(paths: Iterable[Path]) -> list[Problem]:
+    """Every problem in the rule files, sorted by file and line."""
+    problems: list[Problem] = []
+    owners: dict[str, str] = {}  # rule or site id -> the file that defines it
+    for path in paths:
+        name, data = str(path), path.read_bytes()
+        text = data.decode("utf-8", "replace")
+        try:
+            ruleset = build_ruleset([(name, data)])
+        except RuleError as exc:
+            match = _TOML_LINE.search(exc.reason)
+            line = int(match.group(1)) if match and "TOML" in exc.reason else rule_line(text, exc.rule)
+            problems.append(Problem(name, line, exc.rule or "-", exc.reason))
+            continue
+        for site in ruleset.sites:
+            if site in owners:
+                problems.append(Problem(name, 1, site, f"site id also used in {owners[site]}"))
+            owners.setdefault(site, name)
+        for rule in ruleset.all_rules():
+            at = rule_line(text, rule.id)
+            if rule.id.startswith(GENERIC + "/"):
+                if rule.id in owners:
+                    problems.append(Problem(name, at, rule.id, f"rule id also used in {owners[rule.id]}"))
+                owners.setdefault(rule.id, name)
+            problems += [Problem(name, at, rule.id, m) for m in rule_problems(rule)]
+    return sorted(problems)
+
+
+def rule_problems(rule: Rule) -> list[str]:
+    """What is wrong with one compiled rule: missing cases, cases that fail, zones or patterns that cannot match."""
+    problems = []
+    if not rule.removes:
+        problems.append("no 'removes' case: add a line this rule must remove")
+    if not rule.keeps:
+        problems.append("no 'keeps' case: add a similar line this rule must keep")
+    problems += [f"case fails: {failure}" for failure in case_failures(rule)]
+    if rule.action == "cut" and rule.zone != "tail":
+        problems.append(f"a cut in zone {rule.zone} drops everything after its line, the article too: "
+                        "cuts belong in the tail zone")
+    for pattern in (rule.pattern, *rule.then):
+        if _NEWLINE_IN_PATTERN.search(pattern.pattern):
+            problems.append(f"{pattern.pattern!r} needs a line break, but rules see one line at a time")
+        if not anchors_can_match(pattern):
+            problems.append(f"{pattern.pattern!r} cannot match: it needs text before ^ or after $")
+    unknown = sorted((rule.lang or set()) - set(known_languages()))
+    if unknown:
+        problems.append(f"lang {', '.join(unknown)}: not a language the detector reports, so the rule never runs")
+    return problems
+
+
+def known_languages() -> list[str]:
+    from .langid import factory
+
+    return list(factory().langlist)
+
+
+def anchors_can_match(pattern: re.Pattern[str]) -> bool:
+    """False when the top level of the pattern puts required text before ^ or after $ (a line has no other lines)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    from .patterns import _min_width
+
+    if pattern.flags & re.MULTILINE:
+        return True
+    items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    for k, (op, arg) in enumerate(items):
+        if op is c.AT and arg in (c.AT_END, c.AT_END_STRING) and _min_width(items[k + 1:]) > 0:
+            return False
+        if op is c.AT and arg in (c.AT_BEGINNING, c.AT_BEGINNING_STRING) and _min_width(items[:k]) > 0:
+            return False
+    return True
+
+
+@dataclass
+class CaseReport:
+    rule: Rule
+    failures: list[str]
+
+
+def run_cases(paths: Sequence[Path]) -> list[CaseReport]:
+    """Every rule's cases run; a RuleError if the files do not load."""
+    ruleset = build_ruleset([(str(p), p.read_bytes()) for p in paths])
+    return [CaseReport(rule, case_failures(rule)) for rule in ruleset.all_rules()]
+
+
+def describe(paths: Sequence[Path]) -> list[dict[str, object]]:
+    """One row per rule, for `cleaner rules list`."""
+    ruleset = build_ruleset([(str(p), p.read_bytes()) for p in paths])
+    return [{"id": r.id, "action": r.action, "zone": r.zone if r.zone == "any" else f"{r.zone} {r.within}",
+             "lang": ",".join(sorted(r.lang)) if r.lang else "any", "cases": len(r.removes) + len(r.keeps),
+             "file": r.source, "about": r.about} for r in ruleset.all_rules()]
