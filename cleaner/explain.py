@@ -80,6 +80,7 @@ def as_text(result: Result, path: str, colour: bool) -> str:
 
 
 def _label(fate: Fate) -> str:
+    """What acted on the line: the rule, and the field an extract rule filled (its value is in --format json)."""
     if fate.field:
-        return f"{fate.rule} -> {fate.field}: {fate.value}"
+        return f"{fate.rule} -> {fate.field}"
     return fate.rule or ("kept" if fate.fate == "kept" else "")

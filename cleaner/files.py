@@ -6,7 +6,6 @@ never part of one, whenever the writer is killed or the power goes.
 """
 from __future__ import annotations
 
-import ctypes
 import gzip
 import hashlib
 import os
@@ -155,6 +154,8 @@ def _sync(files: list[Path]) -> None:
 @lru_cache(maxsize=1)
 def _syncfs() -> Callable[[int], int] | None:
     """libc's syncfs(2), or None where there is none."""
+    import ctypes  # only runs that write in groups need it: `cleaner check` starts without
+
     try:
         return ctypes.CDLL(None, use_errno=True).syncfs
     except (OSError, AttributeError):
