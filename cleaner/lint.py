@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .limits import DocumentTimeout, time_limit
 from .rulecases import case_failures
 from .rules import GENERIC, Rule, RuleError, build_ruleset, shipped_rules_dir
 
 _TOML_LINE = re.compile(r"at line (\d+)")
+CASE_TIMEOUT = 10.0  # seconds for one rule's cases
 _NEWLINE_IN_PATTERN = re.compile(r"(?<!\\)(\\n|\\r)")
 
 
@@ -86,7 +88,7 @@ def rule_problems(rule: Rule) -> list[str]:
         problems.append("no 'removes' case: add a line this rule must remove")
     if not rule.keeps:
         problems.append("no 'keeps' case: add a similar line this rule must keep")
-    problems += [f"case fails: {failure}" for failure in case_failures(rule)]
+    problems += [f"case fails: {failure}" for failure in bounded_case_failures(rule)]
     if rule.action == "cut" and rule.zone != "tail":
         problems.append(f"a cut in zone {rule.zone} drops everything after its line, the article too: "
                         "cuts belong in the tail zone")
@@ -134,7 +136,16 @@ class CaseReport:
 def run_cases(paths: Sequence[Path]) -> list[CaseReport]:
     """Every rule's cases run; a RuleError if the files do not load."""
     ruleset = build_ruleset([(str(p), p.read_bytes()) for p in paths])
-    return [CaseReport(rule, case_failures(rule)) for rule in ruleset.all_rules()]
+    return [CaseReport(rule, bounded_case_failures(rule)) for rule in ruleset.all_rules()]
+
+
+def bounded_case_failures(rule: Rule) -> list[str]:
+    """The rule's failing cases; a rule whose cases run away fails instead of hanging the linter."""
+    try:
+        with time_limit(CASE_TIMEOUT):
+            return case_failures(rule)
+    except DocumentTimeout:
+        return [f"its cases took longer than {CASE_TIMEOUT:g} s: the pattern backtracks"]
 
 
 def describe(paths: Sequence[Path]) -> list[dict[str, object]]:

@@ -150,3 +150,15 @@ def test_stats_file_counts_hits_sites_languages_and_idle_rules(tmp_path: Path) -
 @pytest.mark.parametrize("argv", [["rules", "lint", "/nonexistent/rules"], ["rules", "frobnicate"]])
 def test_rules_usage_errors(argv: list[str]) -> None:
     assert main(argv) == 2
+
+
+def test_a_rule_whose_cases_run_away_fails_instead_of_hanging(tmp_path: Path, capsys, monkeypatch) -> None:
+    import cleaner.lint
+
+    monkeypatch.setattr(cleaner.lint, "CASE_TIMEOUT", 1.0)
+    (tmp_path / "slow.toml").write_text('[generic]\nid = "s"\n[[rule]]\nid = "digits"\nmatch = \'^(\\d\\d?)+$\'\n'
+                                        f'removes = ["12"]\nkeeps = ["{"1" * 60}!"]\n', "utf-8")
+    assert main(["rules", "test", str(tmp_path)]) == 1
+    assert "generic/digits" in capsys.readouterr().out
+    assert main(["rules", "lint", str(tmp_path)]) == 1
+    assert "its cases took longer than 1 s: the pattern backtracks" in capsys.readouterr().out
