@@ -218,7 +218,8 @@ def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), 
             raise UsageError(f"{shown(name)}: the output directory {outdir} must lie outside the input tree")
     found, links = expand(inputs, globs)
     refused = [(shown(path), reason) for path, reason in links]
-    claims: dict[str, list[str]] = {}
+    claimed: dict[str, str] = {}  # output -> the first input that maps to it
+    clashes: dict[str, list[str]] = {}  # output -> every input that maps to it, where more than one does
     mapped: list[tuple[str, str, str, bool]] = []
     for source, rel, named in found:
         shard = source.endswith(SHARD_SUFFIXES)
@@ -227,13 +228,16 @@ def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), 
         if named and (out_root / out_rel).resolve() == Path(source).resolve():
             raise UsageError(f"{shown(source)}: would be overwritten by its own output")
         for out in (out_rel, meta_rel):
-            claims.setdefault(out, []).append(source)
+            if out in claimed:
+                clashes.setdefault(out, [claimed[out]]).append(source)
+            else:
+                claimed[out] = source
         mapped.append((source, out_rel, meta_rel, shard))
     jobs: list[Job] = []
     for source, out_rel, meta_rel, shard in mapped:
-        clash = next((out for out in (out_rel, meta_rel) if len(claims[out]) > 1), None)
+        clash = next((out for out in (out_rel, meta_rel) if out in clashes), None)
         if clash is not None:
-            others = ", ".join(shown(s) for s in claims[clash] if s != source)
+            others = ", ".join(shown(s) for s in clashes[clash] if s != source)
             refused.append((shown(source), f"it and {others} would both be written to {shown(str(out_root / clash))}; "
                                            "neither is cleaned"))
             continue
