@@ -162,3 +162,16 @@ def test_a_rule_whose_cases_run_away_fails_instead_of_hanging(tmp_path: Path, ca
     assert "generic/digits" in capsys.readouterr().out
     assert main(["rules", "lint", str(tmp_path)]) == 1
     assert "its cases took longer than 1 s: the pattern backtracks" in capsys.readouterr().out
+
+
+def test_explain_on_html_shows_the_extracted_lines(tmp_path: Path, capsys, monkeypatch) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>Budget Agreed</title></head><body><nav>Home | World | Sport</nav><article>"
+                    "<h1>Budget Agreed</h1><p>The council met on Tuesday and agreed the budget for next year after "
+                    "a long debate in the chamber.</p><p>Share this article</p></article></body></html>", "utf-8")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert main(["explain", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "(HTML: the lines are the text trafilatura extracted from the page)" in out
+    assert "agreed the budget for next year" in out and "Home | World" not in out
+    assert any(line.split()[1:3] == ["-", "generic/share-line"] for line in out.splitlines()[2:-1] if line.split())
