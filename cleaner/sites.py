@@ -36,21 +36,25 @@ class SiteIndex:
                 return site
         return None
 
-    def candidates(self, line: str) -> list[tuple[str, re.Pattern[str]]]:
-        """The (site, fingerprint) pairs worth trying on `line`: those keyed by one of its words."""
+    def candidates(self, text: str) -> list[tuple[str, re.Pattern[str]]]:
+        """The (site, fingerprint) pairs worth trying on `text`: those keyed by one of its words, each once."""
         found = list(self._always)
-        for word in set(_WORD.findall(line.lower())):
+        for word in set(_WORD.findall(text.lower())):
             found += self._by_word.get(word, ())
         return found
 
     def identify(self, lines: Sequence[str]) -> str | None:
-        """The site with most distinct fingerprints matching the first and last WINDOW lines; ties by id."""
+        """The site with most distinct fingerprints matching the first and last WINDOW lines; ties by id.
+
+        The window's words are looked up once: a fingerprint keyed by a word
+        can match no line without that word, so trying it on every line of
+        the window finds what trying it on the lines with its word finds.
+        """
         window = list(lines[:WINDOW]) + list(lines[max(WINDOW, len(lines) - WINDOW):])
-        hits: dict[str, set[int]] = defaultdict(set)
-        for line in window:
-            for site, pattern in self.candidates(line):
-                if pattern.search(line):
-                    hits[site].add(id(pattern))
+        hits: dict[str, int] = defaultdict(int)
+        for site, pattern in self.candidates("\n".join(window)):
+            if any(pattern.search(line) for line in window):
+                hits[site] += 1
         if not hits:
             return None
-        return min(hits, key=lambda s: (-len(hits[s]), s))
+        return min(hits, key=lambda s: (-hits[s], s))
