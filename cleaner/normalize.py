@@ -89,7 +89,23 @@ def needs_ftfy(line: str) -> bool:
     """
     from ftfy.badness import is_bad
 
-    return bool(_ftfy_triggers().search(line)) or is_bad(line) or not unicodedata.is_normalized("NFC", line)
+    suspect = _mojibake_prefilter()
+    return (bool(_ftfy_triggers().search(line)) or (suspect is None or bool(suspect.search(line))) and is_bad(line)
+            or not unicodedata.is_normalized("NFC", line))
+
+
+@lru_cache(maxsize=1)
+def _mojibake_prefilter() -> re.Pattern[str] | None:
+    """What every line ftfy's is_bad flags holds: two adjacent non-ASCII characters, or one of a few.
+
+    Read from ftfy's own detector, so it follows ftfy's versions; is_bad
+    tries dozens of alternatives at every position, this one class.
+    """
+    from ftfy.badness import BADNESS_RE
+
+    from .patterns import adjacency_prefilter
+
+    return adjacency_prefilter(BADNESS_RE)
 
 
 @lru_cache(maxsize=1)

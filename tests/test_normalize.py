@@ -1,7 +1,12 @@
 """Normalization as the output shows it: spaces, paragraphs, line ends, ftfy repairs."""
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from cleaner import clean_text
+
+from .conftest import DEVSET, needs_shared
 
 
 def test_spaces_and_paragraphs(ruleset) -> None:
@@ -36,8 +41,6 @@ def test_lines_that_skip_ftfy_are_lines_ftfy_leaves_alone() -> None:
 
     from cleaner.normalize import needs_ftfy
 
-    from .conftest import DEVSET
-
     config = TextFixerConfig(uncurl_quotes=False, explain=True)
     samples = ["Ünïcödé “quotes” – dashes … fine", "Ã©tÃ© mojibake", "ﬁne ligature", "ＦＵＬＬ width", "a &amp; b",
                "e\u0301 not NFC", "\x1b[1mbold", "\x85 C1", "line\u2028sep", "ok"]
@@ -50,3 +53,30 @@ def test_lines_that_skip_ftfy_are_lines_ftfy_leaves_alone() -> None:
             skipped += 1
             assert fix_and_explain(line, config=config).text == line, line
     assert 0 < skipped < len(samples)
+
+
+MOJIBAKE_ALPHABET = "aeoAZ ÂÃÎÐØÙŒœ©®°±²³µ¶·»¼½¾×÷ƒˆ˜†‡‰•–—‘’‚“”„…€™¢£¥¦¨¬¯¸ßàáâãäåæçèéêëìíîïñòóôõöùúûüÀÁÈÉÑÖÜ│┌═▀░√∞≈≠≤≥вЂЃ\xa0\xad"
+
+
+@given(st.text(st.sampled_from(MOJIBAKE_ALPHABET), max_size=12))
+def test_the_mojibake_prefilter_finds_every_line_is_bad_flags(text: str) -> None:
+    """needs_ftfy calls ftfy's is_bad only where a cheap regex read from it finds something: never missing one."""
+    from ftfy.badness import is_bad
+
+    from cleaner.normalize import _mojibake_prefilter
+
+    assert not is_bad(text) or _mojibake_prefilter().search(text)
+
+
+@needs_shared
+def test_the_mojibake_prefilter_on_every_devset_line() -> None:
+    from ftfy.badness import is_bad
+
+    from cleaner.normalize import _mojibake_prefilter
+
+    prefilter = _mojibake_prefilter()
+    lines = {line for path in sorted(DEVSET.glob("text-*/*.txt"))
+             for line in path.read_text("utf-8", "replace").splitlines() if not line.isascii()}
+    flagged = [line for line in lines if is_bad(line)]
+    assert flagged and all(prefilter.search(line) for line in flagged)
+    assert sum(1 for line in lines if prefilter.search(line)) < len(lines) / 5  # it spares most lines
