@@ -89,9 +89,10 @@ def needs_ftfy(line: str) -> bool:
     """
     from ftfy.badness import is_bad
 
+    if _ftfy_triggers().search(line) or not unicodedata.is_normalized("NFC", line):
+        return True
     suspect = _mojibake_prefilter()
-    return (bool(_ftfy_triggers().search(line)) or (suspect is None or bool(suspect.search(line))) and is_bad(line)
-            or not unicodedata.is_normalized("NFC", line))
+    return (suspect is None or suspect.search(line) is not None) and is_bad(line)
 
 
 @lru_cache(maxsize=1)
