@@ -53,10 +53,18 @@ def rule_line(text: str, rule: str | None) -> int:
     return text.count("\n", 0, found.start()) + 1 if found else 1
 
 
-def lint(paths: Iterable[Path]) -> list[Problem]:
-    """Every problem in the rule files, sorted by file and line."""
+def lint(paths: Iterable[Path], loaded_with: Iterable[Path] = ()) -> list[Problem]:
+    """Every problem in the rule files, sorted by file and line.
+
+    `loaded_with` are the files a run loads beside them (the shipped rules):
+    an id they already use is a clash, though their own problems are not reported.
+    """
     problems: list[Problem] = []
     owners: dict[str, str] = {}  # rule or site id -> the file that defines it
+    for path in loaded_with:
+        ruleset = build_ruleset([(str(path), path.read_bytes())])
+        owners.update({**{site: str(path) for site in ruleset.sites},
+                       **{r.id: str(path) for r in ruleset.generic}})
     for path in paths:
         name, data = str(path), path.read_bytes()
         text = data.decode("utf-8", "replace")
@@ -112,13 +120,12 @@ def known_languages() -> list[str]:
 def anchors_can_match(pattern: re.Pattern[str]) -> bool:
     """False when the top level of the pattern puts required text before ^ or after $ (a line has no other lines)."""
     from re import _constants as c  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
 
-    from .patterns import _min_width
+    from .patterns import _min_width, parse
 
     if pattern.flags & re.MULTILINE:
         return True
-    items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    items = list(parse(pattern.pattern, pattern.flags))
     for k, (op, arg) in enumerate(items):
         if op is c.AT and arg in (c.AT_END, c.AT_END_STRING) and _min_width(items[k + 1:]) > 0:
             return False

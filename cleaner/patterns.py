@@ -18,11 +18,17 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 _KEY_WORD = re.compile(r"(?<!\w)\w{3,}(?!\w)")
 
 
+@lru_cache(maxsize=4096)
+def parse(source: str, flags: int) -> Any:
+    """A pattern's parsed form, made once: each shortcut below reads it (treat it as read-only)."""
+    return sre_parse.parse(source, flags)
+
+
 def line_length_bounds(pattern: re.Pattern[str]) -> tuple[int, int]:
     """(shortest, longest) line `pattern` can match: the match's width when it is anchored at both
     ends (^...$) at its top level, else (0, unbounded)."""
     try:
-        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+        parsed = parse(pattern.pattern, pattern.flags)
     except Exception:
         return 0, sys.maxsize
     items = list(parsed)
@@ -89,7 +95,7 @@ def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
     if not pattern.pattern.startswith("^") or pattern.flags & re.MULTILINE:
         return None
     try:
-        chars, empty = _first(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+        chars, empty = _first(list(parse(pattern.pattern, pattern.flags)))
     except Exception:
         return None
     if chars is None or empty:
@@ -109,7 +115,7 @@ def needles(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     such as `^.{0,200}(PDF|DOC)...` at every position, and most lines hold none.
     """
     try:
-        found = _needles(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+        found = _needles(list(parse(pattern.pattern, pattern.flags)))
     except Exception:
         return None
     if not found or "" in found:
@@ -158,7 +164,7 @@ def backtracking_risk(pattern: re.Pattern[str]) -> str | None:
     engine backtracks through every way before it gives up on a line.
     """
     try:
-        items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+        items = list(parse(pattern.pattern, pattern.flags))
     except Exception:
         return None
     return _risk(items)
@@ -253,7 +259,7 @@ def adjacency_prefilter(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     if pattern.flags & re.IGNORECASE:
         return None
     try:
-        items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+        items = list(parse(pattern.pattern, pattern.flags))
     except Exception:
         return None
     branches = [list(b) for b in items[0][1][1]] if len(items) == 1 and items[0][0] is c.BRANCH else [items]
@@ -308,7 +314,7 @@ def _chars(op: Any, arg: Any) -> set[str] | None:
 def key_word(pattern: re.Pattern[str]) -> str | None:
     """A lower-cased word every match of `pattern` contains as a whole word, or None."""
     try:
-        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+        parsed = parse(pattern.pattern, pattern.flags)
     except Exception:  # an odd pattern is simply always tried
         return None
     best: str | None = None
