@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from . import __version__
-from .core import clean_bytes
+from .core import DEFAULT_OPTIONS, clean_bytes
 from .decode import DecodeError
 from .files import DEFAULT_MAX_BYTES, Staging, atomic_writer, content_sha256, read_input, remove_stale_temps
 from .html import SUFFIXES as HTML_SUFFIXES
@@ -94,8 +94,15 @@ class FileReport:
     error: str | None = None
     dropped: Counter[str] = field(default_factory=Counter)
     hits: Counter[str] = field(default_factory=Counter)  # lines each rule acted on: dropped, or kept and lifted
-    entry: dict[str, Any] = field(default_factory=dict)  # the manifest line
+    line: bytes = b""  # the manifest line, made in the worker
+    site: str | None = None
+    lang: str | None = None  # None for a shard or a failure: they count under no language
     bad_records: list[tuple[str, str]] = field(default_factory=list)  # (shard:line, reason)
+
+    def record(self, entry: dict[str, Any]) -> None:
+        """Keep what the run needs of the manifest entry: its line, and the document's site and language."""
+        self.line = manifest_line(entry)
+        self.site, self.lang = entry.get("site"), entry.get("lang")
 
 
 @dataclass
@@ -117,9 +124,9 @@ class Summary:
         self.failures += report.bad_records
         self.dropped.update(report.dropped)
         self.hits.update(report.hits)
-        if "lang" in report.entry:
-            self.sites[report.entry["site"] or "(none)"] += 1
-            self.langs[report.entry["lang"]] += 1
+        if report.lang is not None:
+            self.sites[report.site or "(none)"] += 1
+            self.langs[report.lang] += 1
 
     def never_fired(self) -> list[str]:
         return [rule for rule in self.rules if not self.hits[rule]]
@@ -164,24 +171,36 @@ def expand(inputs: Sequence[str], globs: Sequence[str] = ("*.txt",)
         if os.path.isdir(name):
             root = os.path.realpath(name)
             here: list[str] = []
-            for folder, dirs, files in os.walk(name):
-                dirs.sort()
-                rel_folder = os.path.relpath(folder, name)
-                links += [(path, _link_reason(path, root)) for path in
-                          (os.path.join(folder, d) for d in dirs) if os.path.islink(path)]
-                for file in files:
-                    if any(fnmatchcase(file, g) for g in globs) and not file.endswith(SUFFIX):
-                        path = os.path.join(folder, file)
-                        if os.path.islink(path):
-                            links.append((path, _link_reason(path, root)))
-                        elif os.path.isfile(path):
-                            here.append(file if rel_folder == "." else posixpath.join(rel_folder, file))
+            folders = [(name, "")]
+            while folders:  # the file types come with the directory listing: no stat per file
+                folder, rel_folder = folders.pop()
+                try:
+                    entries = list(os.scandir(folder))
+                except OSError:
+                    continue
+                for entry in entries:
+                    rel = posixpath.join(rel_folder, entry.name) if rel_folder else entry.name
+                    wanted = any(fnmatchcase(entry.name, g) for g in globs) and not entry.name.endswith(SUFFIX)
+                    if entry.is_symlink():
+                        if wanted or _is_dir(entry):
+                            links.append((entry.path, _link_reason(entry.path, root)))
+                    elif entry.is_dir(follow_symlinks=False):
+                        folders.append((entry.path, rel))
+                    elif wanted and entry.is_file(follow_symlinks=False):
+                        here.append(rel)
             found += [(posixpath.join(name, rel) if name != "." else rel, rel, False) for rel in sorted(here)]
         elif os.path.isfile(name):
             found.append((name, os.path.basename(name), True))
         else:
             raise UsageError(f"{shown(name)}: no such file or directory")
     return found, sorted(links)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop
+        return False
 
 
 def _link_reason(path: str, root: str) -> str:
@@ -298,7 +317,7 @@ def clean_file(job: Job, ruleset: Ruleset, settings: Settings, staging: Staging 
 
 def _fail(report: FileReport, reason: str) -> None:
     report.status, report.error = "failed", reason
-    report.entry = {"input": report.source, "status": "failed", "error": reason}
+    report.record({"input": report.source, "status": "failed", "error": reason})
 
 
 def clean_group(jobs: Sequence[Job], ruleset: Ruleset, settings: Settings) -> list[FileReport]:
@@ -357,7 +376,7 @@ def _clean_document(job: Job, ruleset: Ruleset, settings: Settings, report: File
     report.dropped.update(d["rule"] for d in sidecar["dropped"])
     report.hits.update(report.dropped)
     report.hits.update(e["rule"] for e in sidecar["extracted"] if e["kept"])
-    report.entry = _manifest_entry(job, sidecar, report.status)
+    report.record(_manifest_entry(job, sidecar, report.status))
 
 
 def _status(sidecar: dict[str, Any]) -> str:
@@ -378,12 +397,12 @@ def _clean_shard_file(job: Job, ruleset: Ruleset, settings: Settings, report: Fi
     report.dropped.update(summary["dropped"])
     report.hits.update(summary["dropped"])
     report.bad_records = [(f"{job.label}:{b['line']}", b["reason"]) for b in summary["bad"]]
-    report.entry = {
+    report.record({
         "input": job.label, "output": shown(job.out_rel), "sidecar": shown(job.meta_rel), "status": "written",
         "fresh": report.status != "unchanged", "format": "jsonl", "input_sha256": summary["source"]["sha256"],
         "output_sha256": summary["output"]["sha256"],
         **{k: summary[k] for k in ("records", "written", "emptied", "filtered")}, "bad": len(summary["bad"]),
-    }
+    })
 
 
 def _reusable_shard(job: Job, ruleset: Ruleset, settings: Settings) -> dict[str, Any] | None:
@@ -418,7 +437,7 @@ def _reusable(job: Job, data: bytes, compression: str | None, ruleset: Ruleset,
         source = earlier["source"]
         same = (
             earlier["cleaner"] == __version__
-            and earlier["options"] == settings.options
+            and earlier["options"] == {**DEFAULT_OPTIONS, **settings.options}
             and source["path"] == job.label
             and source["sha256"] == hashlib.sha256(data).hexdigest()
             and source["compression"] == compression
@@ -473,10 +492,10 @@ def _work(jobs: Sequence[Job]) -> list[FileReport]:
     return clean_group(jobs, *_worker)
 
 
-def refused_reports(refused: Sequence[tuple[str, str]]) -> list[FileReport]:
-    """Reports for the inputs a plan refused: failures the summary and the manifest list first."""
-    reports = [FileReport(path) for path, _ in refused]
-    for report, (_, reason) in zip(reports, refused):
+def failed_reports(failures: Sequence[tuple[str, str]]) -> list[FileReport]:
+    """Reports for inputs that failed outside a worker: (input, reason) each."""
+    reports = [FileReport(path) for path, _ in failures]
+    for report, (_, reason) in zip(reports, failures):
         _fail(report, reason)
     return reports
 
@@ -513,11 +532,11 @@ def run(
         def take(report: FileReport) -> None:
             summary.add(report)
             if lines is not None:
-                lines.write(manifest_line(report.entry))
+                lines.write(report.line)
             if on_report:
                 on_report(report)
 
-        for report in refused_reports(refused):
+        for report in failed_reports(refused):
             take(report)
         if processes == 1:
             for group in _groups(jobs, GROUP):

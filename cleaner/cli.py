@@ -340,7 +340,7 @@ def _rules(args: argparse.Namespace) -> int:
     try:
         paths = rule_files(args.dirs)
         if args.action == "lint":
-            problems = lint(paths)
+            problems = lint(paths, rule_files([]) if args.dirs else ())
             for problem in problems:
                 print(problem)
             print(f"{len(paths)} rule files, {len(problems)} problems", file=sys.stderr)

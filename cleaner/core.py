@@ -17,6 +17,7 @@ TITLE_RULE = "cleaner/title"
 REDETECT_SHARE = 0.9
 DEFAULT_GUARD = 0.5  # generic rules may take at most this share of a document's words
 GUARD_MIN_WORDS = 50  # below this, a document is mostly chrome anyway: nothing the guard would save
+DEFAULT_OPTIONS = {"title": "keep", "ftfy": True, "guard": DEFAULT_GUARD}  # as a record states them
 
 
 @dataclass(frozen=True)

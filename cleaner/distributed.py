@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from . import __version__
-from .batch import FileReport, Job, Settings, Summary, clean_group, manifest_line, prepare_output, refused_reports
+from .batch import FileReport, Job, Settings, Summary, clean_group, failed_reports, prepare_output
 from .files import write_atomic
 from .rules import Ruleset, load_ruleset
 
@@ -64,7 +64,7 @@ def run_on_cluster(
     absolute = [job.absolute() for job in jobs]
     chunks = [absolute[i:i + CHUNK] for i in range(0, len(absolute), CHUNK)]
     summary = Summary(rules=[rule.id for rule in ruleset.all_rules()])
-    early = refused_reports(refused)
+    early = failed_reports(refused)
     for report in early:
         summary.add(report)
         if on_report:
@@ -85,15 +85,12 @@ def run_on_cluster(
             try:
                 reports = future.result()
             except Exception as exc:  # a worker died twice on this chunk: its documents failed
-                reports = [FileReport(job.label, status="failed", error=f"worker failed: {exc}",
-                                      entry={"input": job.label, "status": "failed", "error": f"worker failed: {exc}"})
-                           for job in chunks[futures[future]]]
+                reports = failed_reports([(job.label, f"worker failed: {exc}") for job in chunks[futures[future]]])
             done[futures[future]] = reports
             for report in reports:
                 summary.add(report)
                 if on_report:
                     on_report(report)
     if manifest is not None:  # in job order, as a local run writes it
-        write_atomic(manifest, b"".join(manifest_line(r.entry) for r in early)
-                     + b"".join(manifest_line(r.entry) for n in sorted(done) for r in done[n]))
+        write_atomic(manifest, b"".join(r.line for r in early) + b"".join(r.line for n in sorted(done) for r in done[n]))
     return summary

@@ -102,7 +102,7 @@ def draft(suggestions: list[Suggestion], source: str) -> str:
     for s in suggestions:
         slug = re.sub(r"[^a-z0-9]+", "-", s.line.lower()).strip("-")[:40] or "line"
         used[slug] += 1
-        rule_id = slug if used[slug] == 1 else f"{slug}-{used[slug]}"
+        rule_id = f"suggested-{slug}" + (f"-{used[slug]}" if used[slug] > 1 else "")  # clear of shipped ids
         out += [f"# {s.group}: in the {s.zone} of {s.documents} of {s.group_size} documents",
                 "[[rule]]", f"id = {_toml(rule_id)}", f"match = {_toml(exact(s.line))}",
                 f'zone = "{s.zone}"', f"within = {ZONE_LINES}", f"removes = [{_toml(s.line)}]",

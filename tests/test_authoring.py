@@ -60,6 +60,7 @@ def test_lint_reports_every_broken_file_and_duplicate_ids(tmp_path: Path, capsys
     (tmp_path / "b.toml").write_text(NO_CASES.split("[[rule]]\nid = \"untested\"")[0], "utf-8")
     (tmp_path / "c.toml").write_text('[generic]\nid = "c"\n[[rule]]\nid = "x"\nmatch = "^(a+)+$"\n', "utf-8")
     (tmp_path / "d.toml").write_text('[generic\nid = "d"\n', "utf-8")
+    (tmp_path / "f.toml").write_text('[site]\nid = "telesur"\nfingerprints = ["^Z$"]\n', "utf-8")
     (tmp_path / "e.toml").write_text('[generic]\nid = "e"\n[[rule]]\nid = "z"\nzone = "head"\naction = "cut"\n'
                                      'match = "^Z$ and more"\nlang = "xx"\nremoves = ["Z"]\nkeeps = ["Zed"]\n',
                                      "utf-8")
@@ -68,6 +69,7 @@ def test_lint_reports_every_broken_file_and_duplicate_ids(tmp_path: Path, capsys
     assert f"{tmp_path / 'b.toml'}:5: generic/tested: rule id also used in {tmp_path / 'a.toml'}" in out
     assert f"{tmp_path / 'c.toml'}:4: generic/x: regex '^(a+)+$' can take exponential time" in out
     assert f"{tmp_path / 'd.toml'}:1: -: bad TOML" in out
+    assert f"{tmp_path / 'f.toml'}:1: telesur: site id also used in " in out  # by a shipped file
     for problem in ("a cut in zone head drops everything after its line", "'^Z$ and more' cannot match",
                     "lang xx: not a language the detector reports", "case fails: removes[0] 'Z'"):
         assert f"{tmp_path / 'e.toml'}:4: generic/z: {problem}" in out
