@@ -94,3 +94,14 @@ def test_manifest_lines(setup) -> None:
     assert acme["output_sha256"] == sidecar["output"]["sha256"]
     assert acme["input_sha256"] == sidecar["source"]["sha256"]
     assert (acme["lang"], acme["words"], acme["paragraphs"]) == ("en", sidecar["output"]["words"], 2)
+
+
+def test_library_reruns_with_default_settings_reuse_outputs(setup) -> None:
+    """Settings() states no options; the sidecars state the defaults: the same, so nothing is redone."""
+    from cleaner.batch import Settings, plan, run
+
+    src, rules, out = setup
+    jobs = plan([str(src)], str(out)).jobs
+    assert run(jobs, [str(rules)], Settings()).statuses == {"written": 2}
+    assert run(jobs, [str(rules)], Settings()).statuses == {"unchanged": 2}
+    assert run(jobs, [str(rules)], Settings(options={"title": "drop"})).statuses == {"written": 2}
