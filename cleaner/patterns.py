@@ -39,12 +39,16 @@ def line_length_bounds(pattern: re.Pattern[str]) -> tuple[int, int]:
     return low, min(high, sys.maxsize)
 
 
-@lru_cache(maxsize=1)
-def _decimal_digits() -> frozenset[str]:
-    """Every character \\d matches: a regex scan of Unicode in blocks (a Python loop per character takes 0.2 s)."""
-    digit, block = re.compile(r"\d"), 1 << 12
-    return frozenset(d for start in range(0, sys.maxunicode + 1, block)
-                     for d in digit.findall("".join(map(chr, range(start, start + block)))))
+_DIGIT = "\\d"  # in a set of first characters: every decimal digit (a string no character equals)
+
+
+class Starts(frozenset):
+    """The characters a match can start with; where `_DIGIT` is one of them, every decimal digit
+    too, tested with str.isdecimal (what \\d matches) rather than listed: Unicode has 660."""
+
+    def __contains__(self, char: object) -> bool:
+        return frozenset.__contains__(self, char) or (
+            isinstance(char, str) and char.isdecimal() and frozenset.__contains__(self, _DIGIT))
 
 
 def _first(items: list) -> tuple[set[str] | None, bool]:
@@ -58,7 +62,7 @@ def _first(items: list) -> tuple[set[str] | None, bool]:
         if op is c.IN:
             for kind, value in arg:
                 if kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
-                    chars |= _decimal_digits()
+                    chars.add(_DIGIT)
                 elif kind is c.LITERAL:
                     chars.add(chr(value))
                 elif kind is c.RANGE and value[1] - value[0] < 512:
@@ -102,7 +106,7 @@ def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
         return None
     if pattern.flags & re.IGNORECASE:
         chars |= {x.casefold() for x in chars} | {x.upper() for x in chars} | {x.lower() for x in chars}
-    return frozenset(chars)
+    return Starts(chars)
 
 
 _MAX_CLASS_NEEDLES = 8  # a character class of more characters says too little to be worth a needle
