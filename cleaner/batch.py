@@ -93,7 +93,7 @@ class FileReport:
     status: str = "written"  # written, unchanged (reused from an earlier run), filtered, emptied, failed
     error: str | None = None
     dropped: Counter[str] = field(default_factory=Counter)
-    hits: Counter[str] = field(default_factory=Counter)  # lines each rule acted on: dropped, or kept and lifted
+    lifted: Counter[str] = field(default_factory=Counter)  # kept lines an extract rule took a value from
     line: bytes = b""  # the manifest line, made in the worker
     site: str | None = None
     lang: str | None = None  # None for a shard or a failure: they count under no language
@@ -123,7 +123,8 @@ class Summary:
             self.failures.append((report.source, report.error))
         self.failures += report.bad_records
         self.dropped.update(report.dropped)
-        self.hits.update(report.hits)
+        self.hits.update(report.dropped)  # a rule's hits: the lines it dropped, and the kept lines it lifted from
+        self.hits.update(report.lifted)
         if report.lang is not None:
             self.sites[report.site or "(none)"] += 1
             self.langs[report.lang] += 1
@@ -365,7 +366,7 @@ def _clean_document(job: Job, ruleset: Ruleset, settings: Settings, report: File
     else:
         with time_limit(settings.timeout):
             result = clean_bytes(data, ruleset, format=job.format, **settings.options)
-        withheld = _withheld(result.record.lang, result.text, bool(result.record.dropped), settings.langs)
+        withheld = _withheld(result.record.lang, not result.text, bool(result.record.dropped), settings.langs)
         sidecar = to_sidecar(result, job.label, compression=compression, filtered=withheld)
         if withheld:
             staging.remove(job.text_out)  # an earlier run's output no longer belongs here
@@ -374,8 +375,7 @@ def _clean_document(job: Job, ruleset: Ruleset, settings: Settings, report: File
         staging.write(job.meta_out, dumps(sidecar).encode("utf-8"))  # last: a sidecar means its text is complete
         report.status = _status(sidecar)
     report.dropped.update(d["rule"] for d in sidecar["dropped"])
-    report.hits.update(report.dropped)
-    report.hits.update(e["rule"] for e in sidecar["extracted"] if e["kept"])
+    report.lifted.update(e["rule"] for e in sidecar["extracted"] if e["kept"])
     report.record(_manifest_entry(job, sidecar, report.status))
 
 
@@ -395,7 +395,6 @@ def _clean_shard_file(job: Job, ruleset: Ruleset, settings: Settings, report: Fi
     else:
         report.status = "unchanged"
     report.dropped.update(summary["dropped"])
-    report.hits.update(summary["dropped"])
     report.bad_records = [(f"{job.label}:{b['line']}", b["reason"]) for b in summary["bad"]]
     report.record({
         "input": job.label, "output": shown(job.out_rel), "sidecar": shown(job.meta_rel), "status": "written",
@@ -421,10 +420,10 @@ def _reusable_shard(job: Job, ruleset: Ruleset, settings: Settings) -> dict[str,
     return earlier if same else None
 
 
-def _withheld(lang: str, text: str, dropped: bool, langs: frozenset[str] | None) -> str | None:
-    """Why a document's text is not written, or None: no text in it, none left, or not in a language --lang
-    asked for."""
-    if not text:
+def _withheld(lang: str, empty: bool, dropped: bool, langs: frozenset[str] | None) -> str | None:
+    """Why a document's text is not written, or None: no text in it, none left (`empty`, after rules
+    `dropped` lines), or not in a language --lang asked for."""
+    if empty:
         return EMPTIED if dropped else EMPTY
     return None if langs is None or lang in langs else f"language {lang} not in {', '.join(sorted(langs))}"
 
@@ -443,7 +442,7 @@ def _reusable(job: Job, data: bytes, compression: str | None, ruleset: Ruleset,
             and source["compression"] == compression
             and job.format in ("auto", source["format"])
             and earlier["rules"] == ruleset.effective_digest(earlier["site"])
-            and earlier["filtered"] == _withheld(earlier["lang"]["code"], "x" if earlier["output"]["chars"] else "",
+            and earlier["filtered"] == _withheld(earlier["lang"]["code"], not earlier["output"]["chars"],
                                                  bool(earlier["dropped"]), settings.langs)
         )
         if same and earlier["filtered"] is None:

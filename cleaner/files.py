@@ -27,8 +27,10 @@ def read_input(path: Path, max_bytes: int | None = None) -> tuple[bytes, str | N
     A file (or a gzip file's content) larger than `max_bytes` is refused
     before it is read whole: a gzip bomb never unpacks past the limit.
     """
-    if max_bytes is not None and path.stat().st_size > max_bytes:
-        raise DecodeError(f"larger than --max-bytes {max_bytes} ({path.stat().st_size} bytes)")
+    if max_bytes is not None:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DecodeError(f"larger than --max-bytes {max_bytes} ({size} bytes)")
     if not path.name.endswith(".gz"):
         return path.read_bytes(), None
     try:
