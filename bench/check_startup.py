@@ -45,7 +45,7 @@ def main() -> None:
         "print(time.perf_counter() - t)") for _ in range(5))
     shipped = statistics.median(in_fresh_process(
         "import time; t = time.perf_counter(); "
-        "from cleaner.langid import factory; factory(); "
+        "from cleaner.text.language import factory; factory(); "
         "print(time.perf_counter() - t)") for _ in range(5))
     print(f"cleaner check {SEED.name}: {runs} runs")
     print(f"  median {statistics.median(times):.3f} s   min {times[0]:.3f} s   max {times[-1]:.3f} s")

@@ -34,7 +34,7 @@ import ftfy
 src, dst, fast = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "fast"
 config = ftfy.TextFixerConfig(uncurl_quotes=False)
 if fast:
-    from cleaner.langid import detect
+    from cleaner.text.language import detect
 else:
     from langdetect import DetectorFactory, detect_langs
     DetectorFactory.seed = 0

@@ -6,11 +6,13 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from . import __version__, engine, html, langid
-from .analyze import counts, reads_as_headline
-from .decode import decode
-from .normalize import NEWLINE_NAMES, repair_line, split_lines
-from .rules import FIELDS, GENERIC, Ruleset, load_ruleset
+from cleaner import __version__
+from cleaner.rulebook import engine
+from cleaner.text import htmlpage as html, language as langid
+from cleaner.text.headline import counts, reads_as_headline
+from cleaner.text.decode import decode
+from cleaner.text.normalize import NEWLINE_NAMES, repair_line, split_lines
+from cleaner.rulebook.load import FIELDS, GENERIC, Ruleset, load_ruleset
 
 TITLE_MODES = ("keep", "drop")
 TITLE_RULE = "cleaner/title"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from cleaner.core import default_ruleset
-from cleaner.rules import Ruleset
+from cleaner.rulebook.load import Ruleset
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import clean_bytes
-from cleaner.cli import main
+from cleaner.cli.commands import main
 
 from .conftest import DEVSET, SEEDS_RAW, needs_shared
 
@@ -107,7 +107,7 @@ def test_explain_shows_each_dropped_line_with_its_rule(capsys, monkeypatch) -> N
 
 
 def test_explain_colours_only_a_terminal(tmp_path: Path, monkeypatch) -> None:
-    from cleaner.explain import as_text
+    from cleaner.record.explain import as_text
 
     result = clean_bytes(b"Title of the Story Here\n\nBody text of the article.\n\nShare this article\n")
     coloured, plain = as_text(result, "x", True), as_text(result, "x", False)
@@ -155,9 +155,9 @@ def test_rules_usage_errors(argv: list[str]) -> None:
 
 
 def test_a_rule_whose_cases_run_away_fails_instead_of_hanging(tmp_path: Path, capsys, monkeypatch) -> None:
-    import cleaner.lint
+    import cleaner.authoring.lint
 
-    monkeypatch.setattr(cleaner.lint, "CASE_TIMEOUT", 1.0)
+    monkeypatch.setattr(cleaner.authoring.lint, "CASE_TIMEOUT", 1.0)
     (tmp_path / "slow.toml").write_text('[generic]\nid = "s"\n[[rule]]\nid = "digits"\nmatch = \'^(\\d\\d?)+$\'\n'
                                         f'removes = ["12"]\nkeeps = ["{"1" * 60}!"]\n', "utf-8")
     assert main(["rules", "test", str(tmp_path)]) == 1

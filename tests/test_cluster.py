@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.cli import main
+from cleaner.cli.commands import main
 
 from .conftest import SEEDS_RAW, devset_sample, needs_shared, tree_bytes
 
@@ -82,7 +82,7 @@ def test_cluster_run_is_byte_identical_to_a_local_run(tmp_path: Path, monkeypatc
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("cleaner.distributed.CONNECT_TIMEOUT", 2.0)
+    monkeypatch.setattr("cleaner.batch.cluster.CONNECT_TIMEOUT", 2.0)
     (tmp_path / "a.txt").write_text("A headline here\n\nSome text of the article.\n", "utf-8")
     address = f"tcp://127.0.0.1:{free_port()}"
     assert main(["clean", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), "--scheduler", address]) == 2

@@ -5,7 +5,7 @@ import codecs
 
 import pytest
 
-from cleaner.decode import DecodeError, decode
+from cleaner.text.decode import DecodeError, decode
 
 TEXT = "Le café crème coûte 3 € — «très» cher.\nSecond line.\n"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from cleaner import clean_bytes
-from cleaner.cli import main
-from cleaner.restore import restore_bytes
-from cleaner.sidecar import to_sidecar
+from cleaner.cli.commands import main
+from cleaner.record.restore import restore_bytes
+from cleaner.record.sidecar import to_sidecar
 
 from .conftest import devset_sample, needs_shared, tree_bytes
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from cleaner import clean_text
-from cleaner.rules import build_ruleset
+from cleaner.rulebook.load import build_ruleset
 
 from .conftest import DEVSET, needs_shared
 
@@ -81,7 +81,7 @@ def test_rule_prefilters_never_hide_a_match() -> None:
     """The first-character dispatch, the line-length bound and the needle only skip rules that could not match."""
     import re
 
-    from cleaner.patterns import first_chars, line_length_bounds, needles
+    from cleaner.rulebook.patterns import first_chars, line_length_bounds, needles
 
     cases = {
         r"^(\d+ Comments|Discuss)$": ["12 Comments", "٣ Comments", "Discuss"],
@@ -114,8 +114,8 @@ def test_rule_prefilters_never_hide_a_match() -> None:
 @needs_shared
 def test_needles_keep_every_match_of_the_shipped_rules_on_the_devset() -> None:
     """Each shipped rule's needle is found in every devset line (both text dumps) the rule matches."""
-    from cleaner.patterns import needles
-    from cleaner.rules import load_ruleset
+    from cleaner.rulebook.patterns import needles
+    from cleaner.rulebook.load import load_ruleset
 
     rules = [(r, needles(r.pattern)) for r in load_ruleset().all_rules()]
     assert sum(needle is not None for _, needle in rules) > 50

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleaner import DecodeError, clean_bytes, clean_text
-from cleaner.decode import decode
-from cleaner.restore import restore_bytes
-from cleaner.sidecar import dumps, to_sidecar
+from cleaner.text.decode import decode
+from cleaner.record.restore import restore_bytes
+from cleaner.record.sidecar import dumps, to_sidecar
 
 CHROME = ["• Live", "• Audio Only", "News > World", "Share this article", "RELATED: Other news", "Comments",
           "Post with no comments.", "Please enter your comment!", "Published 6 January 2022", "Photo: AP", "Tags"]

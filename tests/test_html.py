@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from cleaner import clean_bytes
-from cleaner.cli import main
-from cleaner.rules import build_ruleset, shipped_rules_dir
+from cleaner.cli.commands import main
+from cleaner.rulebook.load import build_ruleset, shipped_rules_dir
 
 PARAGRAPHS = [
     "The city council approved the new budget on Tuesday after a debate that lasted more than six hours.",
@@ -92,7 +92,7 @@ def test_host_picks_the_site_and_its_prune_rules_run_before_extraction() -> None
 
 
 def test_a_bad_prune_xpath_is_a_rule_error() -> None:
-    from cleaner.rules import RuleError
+    from cleaner.rulebook.load import RuleError
 
     with pytest.raises(RuleError, match="example-times prune_xpath: bad XPath"):
         site_rules("//div[@class=")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.cli import main
+from cleaner.cli.commands import main
 
 ACME = "ACME WIRE\n\nThe factory opened on Monday and hired two hundred workers from the region.\n\nACME PROMO LINE\n"
 OTHER = "Council Approves Budget\n\nThe council approved the budget on Tuesday after a long debate.\n\nACME PROMO LINE\n"
@@ -98,7 +98,7 @@ def test_manifest_lines(setup) -> None:
 
 def test_library_reruns_with_default_settings_reuse_outputs(setup) -> None:
     """Settings() states no options; the sidecars state the defaults: the same, so nothing is redone."""
-    from cleaner.batch import Settings, plan, run
+    from cleaner.batch.runner import Settings, plan, run
 
     src, rules, out = setup
     jobs = plan([str(src)], str(out)).jobs

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.cli import main
+from cleaner.cli.commands import main
 
 from .conftest import SEEDS_EXPECTED, SEEDS_RAW, needs_shared
 

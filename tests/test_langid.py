@@ -5,13 +5,13 @@ from importlib.resources import files
 
 import pytest
 
-from cleaner import langid
+from cleaner.text import language as langid
 
 from .conftest import devset_sample, needs_shared
 
 
 def test_shipped_table_is_what_langdetect_loads() -> None:
-    assert files("cleaner").joinpath("langprofiles.bin").read_bytes() == langid.build_blob(), \
+    assert files("cleaner.text").joinpath("langprofiles.bin").read_bytes() == langid.build_blob(), \
         "rebuild it: python tools/build_langprofiles.py"
 
 

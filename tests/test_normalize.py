@@ -39,7 +39,7 @@ def test_lines_that_skip_ftfy_are_lines_ftfy_leaves_alone() -> None:
     """The shortcut past ftfy is only taken where fix_and_explain would change nothing."""
     from ftfy import TextFixerConfig, fix_and_explain
 
-    from cleaner.normalize import needs_ftfy
+    from cleaner.text.normalize import needs_ftfy
 
     config = TextFixerConfig(uncurl_quotes=False, explain=True)
     samples = ["Ünïcödé “quotes” – dashes … fine", "Ã©tÃ© mojibake", "ﬁne ligature", "ＦＵＬＬ width", "a &amp; b",
@@ -63,7 +63,7 @@ def test_the_mojibake_prefilter_finds_every_line_is_bad_flags(text: str) -> None
     """needs_ftfy calls ftfy's is_bad only where a cheap regex read from it finds something: never missing one."""
     from ftfy.badness import is_bad
 
-    from cleaner.normalize import _mojibake_prefilter
+    from cleaner.text.normalize import _mojibake_prefilter
 
     assert not is_bad(text) or _mojibake_prefilter().search(text)
 
@@ -72,7 +72,7 @@ def test_the_mojibake_prefilter_finds_every_line_is_bad_flags(text: str) -> None
 def test_the_mojibake_prefilter_on_every_devset_line() -> None:
     from ftfy.badness import is_bad
 
-    from cleaner.normalize import _mojibake_prefilter
+    from cleaner.text.normalize import _mojibake_prefilter
 
     prefilter = _mojibake_prefilter()
     lines = {line for path in sorted(DEVSET.glob("text-*/*.txt"))

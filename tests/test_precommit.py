@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.cli import main
+from cleaner.cli.commands import main
 
 from .conftest import REPO, SEEDS_EXPECTED, SEEDS_RAW, needs_shared
 

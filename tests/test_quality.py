@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.cli import main
+from cleaner.cli.commands import main
 
 from .conftest import DEVSET, needs_shared
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import clean_text
-from cleaner.rules import build_ruleset, shipped_rules_dir
+from cleaner.rulebook.load import build_ruleset, shipped_rules_dir
 
 from .conftest import DEVSET, needs_shared, tree_bytes
 
@@ -259,7 +259,7 @@ def test_a_killed_runs_temporary_files_are_removed_by_the_next_run(tmp_path: Pat
 
 @pytest.mark.parametrize("size, ok", [("12M", True), ("500K", True), ("1000", True), ("0", False), ("12X", False)])
 def test_max_bytes_sizes(size: str, ok: bool) -> None:
-    from cleaner.cli import _size
+    from cleaner.cli.commands import _size
 
     if ok:
         assert _size(size) == {"12M": 12 << 20, "500K": 500 << 10, "1000": 1000}[size]

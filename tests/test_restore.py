@@ -10,8 +10,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cleaner import DecodeError, clean_bytes
-from cleaner.restore import RestoreError, restore_bytes
-from cleaner.sidecar import dumps, to_sidecar
+from cleaner.record.restore import RestoreError, restore_bytes
+from cleaner.record.sidecar import dumps, to_sidecar
 
 SEED_LIKE = ("• Live\n    • Audio Only\nNews > World\n\nA Headline Here\n\nBody text, with a\u00a0space.  \n"
              "RELATED:\n\nLinked Story\n\nMore body â€œtextâ€\x9d.\nComment\n0\nComments\nPost with no comments.")
@@ -82,7 +82,7 @@ def test_roundtrip_property(lines, last, encoding, ruleset) -> None:
 @lru_cache(maxsize=None)
 def with_extra_rule(extra: str):
     """The shipped rules and one more that drops the line `extra`."""
-    from cleaner.rules import build_ruleset, shipped_rules_dir
+    from cleaner.rulebook.load import build_ruleset, shipped_rules_dir
 
     return build_ruleset([(str(p), p.read_bytes()) for p in sorted(shipped_rules_dir().rglob("*.toml"))]
                          + [("extra.toml", f"[generic]\nid = \"x\"\n[[rule]]\nid = \"extra\"\nmatch = '^{extra}$'\n".encode())])
@@ -91,7 +91,7 @@ def with_extra_rule(extra: str):
 @given(lines=st.lists(line_text, min_size=1, max_size=10), extra=st.sampled_from(["Share", "Comments", "Tags"]))
 def test_fixing_again_with_more_rules_still_restores_the_first_input(lines, extra, ruleset) -> None:
     """fix with the shipped rules, then again with one more rule: the composed record leads back to the input."""
-    from cleaner.compose import compose
+    from cleaner.record.compose import compose
 
     data = "\n".join(lines + [extra, "A closing paragraph of the article that stays."]).encode("utf-8")
     try:

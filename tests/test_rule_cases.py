@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from cleaner.core import default_ruleset
-from cleaner.rulecases import case_failures
+from cleaner.rulebook.cases import case_failures
 
 RULES = list(default_ruleset().all_rules())
 
@@ -17,7 +17,7 @@ def test_rule_cases_hold(rule) -> None:
 
 
 def test_a_wrong_case_is_reported(tmp_path) -> None:
-    from cleaner.rules import build_ruleset
+    from cleaner.rulebook.load import build_ruleset
 
     rs = build_ruleset([("x.toml", b"""
 [generic]

@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from cleaner.cli import main
-from cleaner.sidecar import schema
+from cleaner.cli.commands import main
+from cleaner.record.sidecar import schema
 
 from .conftest import SEEDS_EXPECTED, SEEDS_RAW, needs_shared, tree_bytes
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from cleaner import clean_bytes
-from cleaner.cli import main
+from cleaner.cli.commands import main
 
 from .conftest import devset_sample, needs_shared
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from cleaner.rules import build_ruleset
-from cleaner.patterns import key_word
-from cleaner.sites import SiteIndex
+from cleaner.rulebook.load import build_ruleset
+from cleaner.rulebook.patterns import key_word
+from cleaner.rulebook.sites import SiteIndex
 
 from .conftest import SEEDS_RAW, needs_shared
 
@@ -43,7 +43,7 @@ class CountingIndex(SiteIndex):
 
 @needs_shared
 def test_cost_per_document_does_not_grow_with_site_files(ruleset) -> None:
-    from cleaner.rules import shipped_rules_dir
+    from cleaner.rulebook.load import shipped_rules_dir
 
     shipped = [(str(p), p.read_bytes()) for p in sorted(shipped_rules_dir().rglob("*.toml"))]
     big = build_ruleset(shipped + _many_sites(1000))

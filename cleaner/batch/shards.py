@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Iterator
 
-from . import __version__
-from .core import clean_bytes
-from .decode import DecodeError
-from .files import atomic_writer
-from .limits import DocumentTimeout, time_limit
-from .rules import Ruleset
-from .sidecar import escape_surrogates, to_sidecar
+from cleaner import __version__
+from cleaner.core import clean_bytes
+from cleaner.text.decode import DecodeError
+from cleaner.batch.files import atomic_writer
+from cleaner.limits import DocumentTimeout, time_limit
+from cleaner.rulebook.load import Ruleset
+from cleaner.record.sidecar import escape_surrogates, to_sidecar
 
 SUFFIXES = (".jsonl", ".jsonl.gz")
 SCHEMA = "corpus-cleaner/shard/1"

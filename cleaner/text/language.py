@@ -126,7 +126,7 @@ def factory():
 
     made = DetectorFactory()
     made.seed = SEED
-    loaded = _load_blob(files("cleaner").joinpath(_BLOB).read_bytes())
+    loaded = _load_blob(files("cleaner.text").joinpath(_BLOB).read_bytes())
     if loaded is None:
         made.load_profile(PROFILES_DIRECTORY)
     else:

@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from typing import Mapping, Sequence
 
-from .patterns import key_word
+from cleaner.rulebook.patterns import key_word
 
 WINDOW = 20  # non-blank lines read at each end of a document
 _WORD = re.compile(r"\w+")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from .decode import Decoded
-from .normalize import NEWLINE_CHARS, Split
+from cleaner.text.decode import Decoded
+from cleaner.text.normalize import NEWLINE_CHARS, Split
 
 
 class RestoreError(ValueError):

@@ -10,10 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Callable, Sequence
 
-from . import __version__
-from .batch import FileReport, Job, Settings, Summary, clean_group, failed_reports, prepare_output
-from .files import write_atomic
-from .rules import Ruleset, load_ruleset
+from cleaner import __version__
+from cleaner.batch.runner import FileReport, Job, Settings, Summary, clean_group, failed_reports, prepare_output
+from cleaner.batch.files import write_atomic
+from cleaner.rulebook.load import Ruleset, load_ruleset
 
 CHUNK = 16  # documents per task: enough to amortize a task's overhead, small enough to spread the work
 CONNECT_TIMEOUT = 30.0  # seconds to reach the scheduler

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from . import engine
-from .normalize import repair_line, split_lines
-from .rules import Rule
+from cleaner.rulebook import engine
+from cleaner.text.normalize import repair_line, split_lines
+from cleaner.rulebook.load import Rule
 
 
 def case_lines(case: str) -> list[str]:

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .core import Record, Result
+from cleaner.core import Record, Result
 
 SCHEMA = "corpus-cleaner/sidecar/1"
 SUFFIX = ".meta.json"
@@ -95,4 +95,4 @@ def escape_surrogates(json_text: str) -> str:
 def schema() -> dict[str, Any]:
     from importlib.resources import files
 
-    return json.loads(files("cleaner.schema").joinpath("sidecar-1.schema.json").read_text("utf-8"))
+    return json.loads(files("cleaner.record").joinpath("sidecar-1.schema.json").read_text("utf-8"))

@@ -20,17 +20,17 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from . import __version__
-from .core import DEFAULT_OPTIONS, clean_bytes
-from .decode import DecodeError
-from .files import DEFAULT_MAX_BYTES, Staging, atomic_writer, content_sha256, read_input, remove_stale_temps
-from .html import SUFFIXES as HTML_SUFFIXES
-from .limits import DEFAULT_TIMEOUT, DocumentTimeout, time_limit
-from .rules import Ruleset, load_ruleset
-from .shards import SCHEMA as SHARD_SCHEMA
-from .shards import SUFFIXES as SHARD_SUFFIXES
-from .shards import clean_shard
-from .sidecar import SUFFIX, dumps, to_sidecar
+from cleaner import __version__
+from cleaner.core import DEFAULT_OPTIONS, clean_bytes
+from cleaner.text.decode import DecodeError
+from cleaner.batch.files import DEFAULT_MAX_BYTES, Staging, atomic_writer, content_sha256, read_input, remove_stale_temps
+from cleaner.text.htmlpage import SUFFIXES as HTML_SUFFIXES
+from cleaner.limits import DEFAULT_TIMEOUT, DocumentTimeout, time_limit
+from cleaner.rulebook.load import Ruleset, load_ruleset
+from cleaner.batch.shards import SCHEMA as SHARD_SCHEMA
+from cleaner.batch.shards import SUFFIXES as SHARD_SUFFIXES
+from cleaner.batch.shards import clean_shard
+from cleaner.record.sidecar import SUFFIX, dumps, to_sidecar
 
 MANIFEST = "manifest.jsonl"
 EMPTY = "empty input: no text"

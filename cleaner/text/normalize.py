@@ -104,7 +104,7 @@ def _mojibake_prefilter() -> re.Pattern[str] | None:
     """
     from ftfy.badness import BADNESS_RE
 
-    from .patterns import adjacency_prefilter
+    from cleaner.rulebook.patterns import adjacency_prefilter
 
     return adjacency_prefilter(BADNESS_RE)
 

@@ -17,8 +17,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Iterable
 
-from .patterns import backtracking_risk, first_chars, line_length_bounds, needles
-from .sites import SiteIndex
+from cleaner.rulebook.patterns import backtracking_risk, first_chars, line_length_bounds, needles
+from cleaner.rulebook.sites import SiteIndex
 
 ACTIONS = ("drop", "block", "cut", "extract")
 ZONES = ("head", "tail", "any")

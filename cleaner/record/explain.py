@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .core import Result
+from cleaner.core import Result
 
 COLOURS = {"kept": "32", "dropped": "31", "lifted": "36", "blank": "2"}  # green, red, cyan, dim
 MARKS = {"kept": "+", "dropped": "-", "lifted": ">", "blank": " "}

@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from .limits import DocumentTimeout
-from .rules import Rule
+from cleaner.limits import DocumentTimeout
+from cleaner.rulebook.load import Rule
 
 MAX_PASSES = 10
 

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .core import clean_bytes
-from .decode import DecodeError
-from .files import read_input
-from .rules import Ruleset
-from .sidecar import sidecar_path
+from cleaner.core import clean_bytes
+from cleaner.text.decode import DecodeError
+from cleaner.batch.files import read_input
+from cleaner.rulebook.load import Ruleset
+from cleaner.record.sidecar import sidecar_path
 
 ZONE_LINES = 5  # lines counted at each end of a document's cleaned text
 MIN_DOCS = 3  # a line must recur in at least this many documents of its group...

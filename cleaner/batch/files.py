@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
-from .decode import DecodeError
+from cleaner.text.decode import DecodeError
 
 TMP_PREFIX = ".cleaner-tmp-"
 DEFAULT_MAX_BYTES = 32 << 20  # far above any article or page; a single 10 MB line still passes

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .limits import DocumentTimeout, time_limit
-from .rulecases import case_failures
-from .rules import GENERIC, Rule, RuleError, build_ruleset, shipped_rules_dir
+from cleaner.limits import DocumentTimeout, time_limit
+from cleaner.rulebook.cases import case_failures
+from cleaner.rulebook.load import GENERIC, Rule, RuleError, build_ruleset, shipped_rules_dir
 
 _TOML_LINE = re.compile(r"at line (\d+)")
 CASE_TIMEOUT = 10.0  # seconds for one rule's cases
@@ -112,7 +112,7 @@ def rule_problems(rule: Rule) -> list[str]:
 
 
 def known_languages() -> list[str]:
-    from .langid import factory
+    from cleaner.text.language import factory
 
     return list(factory().langlist)
 
@@ -121,7 +121,7 @@ def anchors_can_match(pattern: re.Pattern[str]) -> bool:
     """False when the top level of the pattern puts required text before ^ or after $ (a line has no other lines)."""
     from re import _constants as c  # type: ignore[attr-defined]
 
-    from .patterns import _min_width, parse
+    from cleaner.rulebook.patterns import _min_width, parse
 
     if pattern.flags & re.MULTILINE:
         return True

@@ -8,10 +8,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import __version__
-from .core import DEFAULT_GUARD
-from .files import DEFAULT_MAX_BYTES
-from .limits import DEFAULT_TIMEOUT
+from cleaner import __version__
+from cleaner.core import DEFAULT_GUARD
+from cleaner.batch.files import DEFAULT_MAX_BYTES
+from cleaner.limits import DEFAULT_TIMEOUT
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -163,7 +163,7 @@ def _error(message: str) -> int:
 
 def _settings(args: argparse.Namespace):
     """The configuration file's settings with the command line's on top; raises ConfigError."""
-    from .config import find_config, load_config
+    from cleaner.cli.config import find_config, load_config
 
     config = load_config(args.config if args.config is not None else find_config())
     guard = args.guard if args.guard is not None else config.guard
@@ -172,10 +172,10 @@ def _settings(args: argparse.Namespace):
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from .batch import MANIFEST, Settings, UsageError, default_processes, plan, progress_enabled, run, shown
-    from .config import ConfigError
-    from .distributed import INSTALL_HINT, ClusterError, run_on_cluster
-    from .rules import RuleError
+    from cleaner.batch.runner import MANIFEST, Settings, UsageError, default_processes, plan, progress_enabled, run, shown
+    from cleaner.cli.config import ConfigError
+    from cleaner.batch.cluster import INSTALL_HINT, ClusterError, run_on_cluster
+    from cleaner.rulebook.load import RuleError
 
     try:
         config, rules, options, globs = _settings(args)
@@ -225,7 +225,7 @@ def _clean(args: argparse.Namespace) -> int:
             more = f", ... (all in --stats)" if len(never) > 10 else ""
             print(f"rules that never fired ({len(never)}): {', '.join(never[:10])}{more}", file=sys.stderr)
     if args.stats is not None:
-        from .files import write_atomic
+        from cleaner.batch.files import write_atomic
 
         write_atomic(args.stats, (json.dumps(summary.stats(), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     return EXIT_FAILED if summary.failures else EXIT_OK
@@ -242,13 +242,13 @@ def _print_counts(title: str, counts: Counter[str]) -> None:
 
 def _in_place(args: argparse.Namespace, write: bool) -> int:
     """check (write=False) and fix (write=True): the same plan per file, written or only reported."""
-    from .batch import UsageError, expand, shown
-    from .config import ConfigError
-    from .decode import DecodeError
-    from .files import remove_stale_temps
-    from .inplace import InPlaceError, apply_fix, plan_fix
-    from .limits import DocumentTimeout
-    from .rules import RuleError, load_ruleset
+    from cleaner.batch.runner import UsageError, expand, shown
+    from cleaner.cli.config import ConfigError
+    from cleaner.text.decode import DecodeError
+    from cleaner.batch.files import remove_stale_temps
+    from cleaner.batch.inplace import InPlaceError, apply_fix, plan_fix
+    from cleaner.limits import DocumentTimeout
+    from cleaner.rulebook.load import RuleError, load_ruleset
 
     try:
         _, rules, options, globs = _settings(args)
@@ -297,14 +297,14 @@ def _fix(args: argparse.Namespace) -> int:
 def _explain(args: argparse.Namespace) -> int:
     import os
 
-    from .batch import format_of, shown
-    from .config import ConfigError
-    from .core import clean_bytes
-    from .decode import DecodeError
-    from .explain import as_json, as_text
-    from .files import read_input
-    from .limits import DocumentTimeout, time_limit
-    from .rules import RuleError, load_ruleset
+    from cleaner.batch.runner import format_of, shown
+    from cleaner.cli.config import ConfigError
+    from cleaner.core import clean_bytes
+    from cleaner.text.decode import DecodeError
+    from cleaner.record.explain import as_json, as_text
+    from cleaner.batch.files import read_input
+    from cleaner.limits import DocumentTimeout, time_limit
+    from cleaner.rulebook.load import RuleError, load_ruleset
 
     try:
         _, rules, options, _ = _settings(args)
@@ -334,8 +334,8 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from .lint import describe, lint, rule_files, run_cases
-    from .rules import RuleError
+    from cleaner.authoring.lint import describe, lint, rule_files, run_cases
+    from cleaner.rulebook.load import RuleError
 
     try:
         paths = rule_files(args.dirs)
@@ -369,11 +369,11 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _suggest(args: argparse.Namespace) -> int:
-    from .batch import UsageError, expand
-    from .config import ConfigError
-    from .files import write_atomic
-    from .rules import RuleError, load_ruleset
-    from .suggest import draft, mine
+    from cleaner.batch.runner import UsageError, expand
+    from cleaner.cli.config import ConfigError
+    from cleaner.batch.files import write_atomic
+    from cleaner.rulebook.load import RuleError, load_ruleset
+    from cleaner.authoring.suggest import draft, mine
 
     try:
         _, rules, _, globs = _settings(args)
@@ -396,7 +396,7 @@ def _suggest(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from .inplace import InPlaceError, restore_file
+    from cleaner.batch.inplace import InPlaceError, restore_file
 
     status = EXIT_OK
     for name in args.inputs:

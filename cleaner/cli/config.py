@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .core import DEFAULT_GUARD, TITLE_MODES
+from cleaner.core import DEFAULT_GUARD, TITLE_MODES
 
 _KEYS = {"rules", "title", "globs", "jobs", "normalize", "guard"}
 _NORMALIZE_KEYS = {"ftfy"}

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .compose import compose
-from .core import DEFAULT_GUARD, clean_bytes
-from .files import write_atomic
-from .limits import DEFAULT_TIMEOUT, time_limit
-from .restore import restore_bytes
-from .rules import Ruleset
-from .sidecar import dumps, sidecar_path, to_sidecar
+from cleaner.record.compose import compose
+from cleaner.core import DEFAULT_GUARD, clean_bytes
+from cleaner.batch.files import write_atomic
+from cleaner.limits import DEFAULT_TIMEOUT, time_limit
+from cleaner.record.restore import restore_bytes
+from cleaner.rulebook.load import Ruleset
+from cleaner.record.sidecar import dumps, sidecar_path, to_sidecar
 
 
 class InPlaceError(ValueError):

@@ -1,1 +1,0 @@
-"""JSON Schemas of the files corpus-cleaner writes, shipped as package data."""

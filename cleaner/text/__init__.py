@@ -1,0 +1,1 @@
+"""Text handling: bytes to text, per-line repair, HTML extraction, language, headlines."""
