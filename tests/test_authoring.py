@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from cleaner import clean_bytes
-from cleaner.cli.commands import main
+from cleaner.cli import main
 
-from .conftest import DEVSET, SEEDS_RAW, needs_shared
+from .conftest import DEVSET, SEEDS_RAW, needs_devset
 
 NO_CASES = '''[generic]
 id = "mine"
@@ -83,7 +83,6 @@ def test_rules_list_shows_every_rule(capsys) -> None:
     assert listed == [rule.id for rule in default_ruleset().all_rules()]
 
 
-@needs_shared
 def test_explain_shows_each_dropped_line_with_its_rule(capsys, monkeypatch) -> None:
     seed = SEEDS_RAW / "001_9949106f77b81d0f.txt"
     monkeypatch.setenv("NO_COLOR", "1")
@@ -115,7 +114,8 @@ def test_explain_colours_only_a_terminal(tmp_path: Path, monkeypatch) -> None:
     assert "generic/share-line" in plain
 
 
-@needs_shared
+@needs_devset
+@pytest.mark.slow
 def test_a_suggested_draft_keeps_devset_content_and_removes_more(tmp_path: Path) -> None:
     from .test_quality import score
 

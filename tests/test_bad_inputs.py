@@ -39,7 +39,7 @@ def test_mixed_folder(tmp_path: Path) -> None:
 
 def test_output_inside_input_is_refused(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(ARTICLE, "utf-8")
-    from cleaner.cli.commands import main
+    from cleaner.cli import main
 
     assert main(["clean", str(tmp_path), "-o", str(tmp_path / "out"), "--quiet"]) == 2
     assert not (tmp_path / "out").exists()
@@ -51,7 +51,7 @@ def test_two_inputs_for_one_output_are_refused(tmp_path: Path, capsys) -> None:
         (tmp_path / d).mkdir()
         (tmp_path / d / "a.txt").write_text(ARTICLE, "utf-8")
     (tmp_path / "y" / "b.txt").write_text(ARTICLE, "utf-8")
-    from cleaner.cli.commands import main
+    from cleaner.cli import main
 
     x, y, b = (str(tmp_path / "x" / "a.txt"), str(tmp_path / "y" / "a.txt"), str(tmp_path / "y" / "b.txt"))
     assert main(["clean", x, y, b, "-o", str(tmp_path / "out")]) == 1
@@ -65,7 +65,7 @@ def test_tree_is_mirrored_and_glob_applies(tmp_path: Path) -> None:
     (src / "a" / "b").mkdir(parents=True)
     (src / "a" / "b" / "doc.txt").write_text(ARTICLE, "utf-8")
     (src / "a" / "doc.md").write_text(ARTICLE, "utf-8")
-    from cleaner.cli.commands import main
+    from cleaner.cli import main
 
     assert main(["clean", str(src), "-o", str(tmp_path / "out"), "--quiet"]) == 0
     assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()) == [

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.cli.commands import main
+from cleaner.cli import main
 from cleaner.cli.config import ConfigError, find_config, load_config
 
 DOC = "A Short Headline Here\n\nThe article text is long enough to be a paragraph of its own, it says.\n\nSHOUT LINE\n"

@@ -1,4 +1,4 @@
-"""Determinism, idempotence and losslessness on a few hundred real devset documents."""
+"""Determinism, idempotence and losslessness on real devset documents: the shipped slice, and the whole devset."""
 from __future__ import annotations
 
 import shutil
@@ -7,22 +7,20 @@ from pathlib import Path
 import pytest
 
 from cleaner import clean_bytes
-from cleaner.cli.commands import main
+from cleaner.cli import main
 from cleaner.record.restore import restore_bytes
 from cleaner.record.sidecar import to_sidecar
 
-from .conftest import devset_sample, needs_shared, tree_bytes
-
-pytestmark = needs_shared
-SAMPLE = 300
+from .conftest import DEVSET, SLICE, needs_devset, tree_bytes
 
 
 @pytest.fixture(scope="module")
 def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("devset") / "in"
     src.mkdir()
-    for path in devset_sample(SAMPLE):
-        shutil.copy(path, src / path.name)
+    for mode in ("text-recall", "text-page"):  # article dumps and whole pages
+        for path in sorted((SLICE / mode).glob("*.txt")):
+            shutil.copy(path, src / f"{mode}-{path.name}")
     return src
 
 
@@ -30,7 +28,7 @@ def test_two_runs_give_identical_bytes(sample_dir: Path, tmp_path: Path) -> None
     assert main(["clean", str(sample_dir), "-o", str(tmp_path / "one"), "--quiet", "--jobs", "1"]) == 0
     assert main(["clean", str(sample_dir), "-o", str(tmp_path / "two"), "--quiet", "--jobs", "2"]) == 0
     one = tree_bytes(tmp_path / "one")
-    assert len(one) == 2 * SAMPLE + 1  # texts, sidecars and the manifest
+    assert len(one) == 2 * len(list(sample_dir.iterdir())) + 1  # texts, sidecars and the manifest
     assert one == tree_bytes(tmp_path / "two")
 
 
@@ -50,10 +48,10 @@ def test_restore_gives_back_every_input(sample_dir: Path, ruleset) -> None:
         assert restore_bytes(result.text, to_sidecar(result, path.name)) == data, path.name
 
 
+@needs_devset
+@pytest.mark.slow
 def test_restore_of_fix_is_every_devset_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """restore(fix(x)) == x for every file of devset/text-recall, through the commands themselves."""
-    from .conftest import DEVSET
-
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (tmp_path / ".git").mkdir()

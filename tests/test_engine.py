@@ -1,10 +1,14 @@
 """Rule semantics: zones, blocks, cuts, extraction, and running to a fixed point."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from cleaner import clean_text
 from cleaner.rulebook.load import build_ruleset
 
-from .conftest import DEVSET, needs_shared
+from .conftest import TEXT_SOURCES, text_lines
 
 BODY = [f"Paragraph {i} of the article says something long enough to be content." for i in range(1, 31)]
 
@@ -111,17 +115,16 @@ def test_rule_prefilters_never_hide_a_match() -> None:
     assert needles(re.compile(r"^\w+$")) is None
 
 
-@needs_shared
-def test_needles_keep_every_match_of_the_shipped_rules_on_the_devset() -> None:
+@pytest.mark.parametrize("source", TEXT_SOURCES)
+def test_needles_keep_every_match_of_the_shipped_rules_on_the_devset(source: Path) -> None:
     """Each shipped rule's needle is found in every devset line (both text dumps) the rule matches."""
-    from cleaner.rulebook.patterns import needles
     from cleaner.rulebook.load import load_ruleset
+    from cleaner.rulebook.patterns import needles
 
     rules = [(r, needles(r.pattern)) for r in load_ruleset().all_rules()]
     assert sum(needle is not None for _, needle in rules) > 50
     assert any(r.needle for r, _ in rules)  # the engine uses them
-    lines = {line for path in sorted(DEVSET.glob("text-*/*.txt"))
-             for line in path.read_text("utf-8", "replace").splitlines() if line.strip()}
+    lines = text_lines(source)
     missed = [(r.id, line) for r, needle in rules if needle for line in lines
               if r.pattern.search(line) and not needle.search(line)]
     assert not missed, missed[:5]

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleaner import DecodeError, clean_bytes, clean_text
-from cleaner.text.decode import decode
 from cleaner.record.restore import restore_bytes
-from cleaner.record.sidecar import dumps, to_sidecar
+from cleaner.record.sidecar import Sidecar, dumps, to_sidecar
+from cleaner.text.decode import decode
 
 CHROME = ["• Live", "• Audio Only", "News > World", "Share this article", "RELATED: Other news", "Comments",
           "Post with no comments.", "Please enter your comment!", "Published 6 January 2022", "Photo: AP", "Tags"]
@@ -37,7 +37,7 @@ def test_any_text_round_trips_through_restore(text: str, ruleset) -> None:
         result = clean_bytes(data, ruleset)
     except DecodeError:
         return  # refused (control characters read as binary): nothing to restore
-    assert restore_bytes(result.text, json.loads(dumps(to_sidecar(result, "x")))) == data
+    assert restore_bytes(result.text, Sidecar.from_json(json.loads(dumps(to_sidecar(result, "x"))))) == data
 
 
 @given(data=st.binary(max_size=400))
@@ -60,4 +60,4 @@ def test_cleaning_any_bytes_gives_text_or_a_decode_error_and_restores(data: byte
     result.text.encode("utf-8")  # valid UTF-8 out, whatever came in
     assert clean_text(result.text, ruleset).text == result.text
     sidecar = dumps(to_sidecar(result, "x")).encode("utf-8")  # as written to disk: broken input bytes escaped
-    assert restore_bytes(result.text, json.loads(sidecar)) == data
+    assert restore_bytes(result.text, Sidecar.from_json(json.loads(sidecar))) == data

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import clean_bytes
-from cleaner.cli.commands import main
+from cleaner.cli import main
 from cleaner.rulebook.load import build_ruleset, shipped_rules_dir
 
 PARAGRAPHS = [
@@ -47,7 +47,7 @@ def test_article_is_extracted_with_metadata(ruleset) -> None:
         assert paragraph in result.text
     assert "Sport" not in result.text and "Imprint" not in result.text
     record = result.record
-    assert record.source["format"] == "html"
+    assert record.source is not None and record.source.format == "html"
     assert record.html["url"] == "https://news.example-times.test/city/budget"
     assert record.html["hostname"] == "example-times.test"
     assert record.html["author"] == "Jane Reporter"
@@ -104,7 +104,7 @@ def test_formats_names_and_gzip_through_the_cli(tmp_path: Path) -> None:
     (src / "a.html.gz").write_bytes(gzip.compress(page()))
     (src / "b.htm").write_bytes(page())
     (src / "c.txt").write_bytes(page())  # HTML saved as text: recognized by its content
-    (src / "d.txt.gz").write_bytes(gzip.compress("Plain Text Headline\n\nA plain paragraph of text.\n".encode()))
+    (src / "d.txt.gz").write_bytes(gzip.compress(b"Plain Text Headline\n\nA plain paragraph of text.\n"))
     out = tmp_path / "out"
     assert main(["clean", str(src), "-o", str(out), "--glob", "*.gz", "--glob", "*.htm", "--glob", "*.txt",
                  "--quiet"]) == 0
@@ -129,7 +129,7 @@ def test_html_output_cannot_be_restored(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_gzip_text_restores_to_its_content(tmp_path: Path) -> None:
-    raw = "Headline Of A Gzipped File\n\nSome text.\r\nShare\n".encode("utf-8")
+    raw = b"Headline Of A Gzipped File\n\nSome text.\r\nShare\n"
     (tmp_path / "x.txt.gz").write_bytes(gzip.compress(raw))
     assert main(["clean", str(tmp_path / "x.txt.gz"), "-o", str(tmp_path / "out"), "--quiet"]) == 0
     assert main(["restore", str(tmp_path / "out" / "x.txt"), "--to", str(tmp_path / "back")]) == 0

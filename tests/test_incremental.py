@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.cli.commands import main
+from cleaner.cli import main
 
 ACME = "ACME WIRE\n\nThe factory opened on Monday and hired two hundred workers from the region.\n\nACME PROMO LINE\n"
 OTHER = "Council Approves Budget\n\nThe council approved the budget on Tuesday after a long debate.\n\nACME PROMO LINE\n"
@@ -97,11 +97,12 @@ def test_manifest_lines(setup) -> None:
 
 
 def test_library_reruns_with_default_settings_reuse_outputs(setup) -> None:
-    """Settings() states no options; the sidecars state the defaults: the same, so nothing is redone."""
-    from cleaner.batch.runner import Settings, plan, run
+    """Settings() holds the default options; the sidecars state them: the same, so nothing is redone."""
+    from cleaner import Options
+    from cleaner.batch import LocalExecutor, Settings, plan, run
 
     src, rules, out = setup
     jobs = plan([str(src)], str(out)).jobs
-    assert run(jobs, [str(rules)], Settings()).statuses == {"written": 2}
-    assert run(jobs, [str(rules)], Settings()).statuses == {"unchanged": 2}
-    assert run(jobs, [str(rules)], Settings(options={"title": "drop"})).statuses == {"written": 2}
+    assert run(jobs, LocalExecutor(), [str(rules)], Settings()).statuses == {"written": 2}
+    assert run(jobs, LocalExecutor(), [str(rules)], Settings()).statuses == {"unchanged": 2}
+    assert run(jobs, LocalExecutor(), [str(rules)], Settings(Options(title="drop"))).statuses == {"written": 2}

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.cli.commands import main
+from cleaner.cli import main
 
-from .conftest import SEEDS_EXPECTED, SEEDS_RAW, needs_shared
+from .conftest import SEEDS_EXPECTED, SEEDS_RAW
 
-pytestmark = needs_shared
 TELESUR = "001_9949106f77b81d0f.txt"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cleaner.cli.commands import main
+from cleaner.cli import main
 
 EN = "The council approved the budget on Tuesday after a long debate about buses and roads in the city.\n"
 DE = "Der Stadtrat hat am Dienstag nach einer langen Debatte über Busse und Straßen den Haushalt beschlossen.\n"

@@ -7,7 +7,7 @@ import pytest
 
 from cleaner.text import language as langid
 
-from .conftest import devset_sample, needs_shared
+from .conftest import devset_sample
 
 
 def test_shipped_table_is_what_langdetect_loads() -> None:
@@ -15,13 +15,12 @@ def test_shipped_table_is_what_langdetect_loads() -> None:
         "rebuild it: python tools/build_langprofiles.py"
 
 
-@needs_shared
 def test_same_answers_as_langdetect_itself() -> None:
     from langdetect import DetectorFactory, detect_langs
 
     DetectorFactory.seed = 0
     compared = 0
-    for path in devset_sample(120):
+    for path in [*devset_sample(40), *devset_sample(40, "text-page")]:
         text = path.read_text("utf-8")
         ours = langid.detect(text)
         if ours[0] == langid.UNDETERMINED:
@@ -29,7 +28,7 @@ def test_same_answers_as_langdetect_itself() -> None:
         theirs = detect_langs(text)[0]
         assert ours == (theirs.lang, round(theirs.prob, 4)), path.name
         compared += 1
-    assert compared >= 100
+    assert compared >= 70
 
 
 @pytest.mark.parametrize("text", ["", "Short.", "12345 67890 !!! ???"])
@@ -37,7 +36,6 @@ def test_too_little_text_is_undetermined(text: str) -> None:
     assert langid.detect(text) == ("und", 0.0)
 
 
-@needs_shared
 def test_ngram_lists_are_langdetects_own() -> None:
     """The fast n-gram extraction yields exactly the list langdetect's Detector samples from."""
     from langdetect.detector import Detector
@@ -50,7 +48,7 @@ def test_ngram_lists_are_langdetects_own() -> None:
         detector = stock.create()
         detector.append(text)
         detector.cleaning_text()
-        assert langid.extract_ngrams(langid._prepare(text, Detector), stock.word_lang_prob_map) == \
+        assert langid.extract_ngrams(langid._prepare(text, Detector), langid.NgramIndex(stock.word_lang_prob_map)) == \
             detector._extract_ngrams(), path.name
 
 
@@ -65,5 +63,5 @@ def test_acronyms_spaces_and_vietnamese_follow_langdetect() -> None:
         detector = stock.create()
         detector.append(text)
         detector.cleaning_text()
-        assert langid.extract_ngrams(langid._prepare(text, Detector), stock.word_lang_prob_map) == \
+        assert langid.extract_ngrams(langid._prepare(text, Detector), langid.NgramIndex(stock.word_lang_prob_map)) == \
             detector._extract_ngrams(), text

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.cli.commands import main
+from cleaner.cli import main
 
-from .conftest import REPO, SEEDS_EXPECTED, SEEDS_RAW, needs_shared
+from .conftest import REPO, SEEDS_EXPECTED, SEEDS_RAW
 
-pytestmark = [needs_shared, pytest.mark.skipif(shutil.which("git") is None or not (REPO / ".git").exists(),
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("git") is None or not (REPO / ".git").exists(),
                                                  reason="needs git and a git checkout of corpus-cleaner")]
 GIT = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main",
        "-c", "commit.gpgsign=false"]

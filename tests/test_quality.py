@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.cli.commands import main
+from cleaner.cli import main
 
-from .conftest import DEVSET, needs_shared
+from .conftest import DEVSET, needs_devset
 
-pytestmark = needs_shared
+pytestmark = [needs_devset, pytest.mark.slow]
 
 
 def score(inputs: Path, outputs: Path) -> tuple[int, int, int, int]:

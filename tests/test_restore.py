@@ -3,23 +3,23 @@ from __future__ import annotations
 
 import codecs
 import json
-from functools import lru_cache
+from functools import cache
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from cleaner import DecodeError, clean_bytes
+from cleaner import DecodeError, Options, clean_bytes
 from cleaner.record.restore import RestoreError, restore_bytes
-from cleaner.record.sidecar import dumps, to_sidecar
+from cleaner.record.sidecar import Sidecar, dumps, to_sidecar
 
 SEED_LIKE = ("• Live\n    • Audio Only\nNews > World\n\nA Headline Here\n\nBody text, with a\u00a0space.  \n"
              "RELATED:\n\nLinked Story\n\nMore body â€œtextâ€\x9d.\nComment\n0\nComments\nPost with no comments.")
 
 
 def roundtrip(data: bytes, ruleset, title: str = "keep") -> bytes:
-    result = clean_bytes(data, ruleset, title=title)
-    sidecar = json.loads(dumps(to_sidecar(result, "x.txt")))  # through JSON, as restore will read it
+    result = clean_bytes(data, ruleset, options=Options(title=title))
+    sidecar = Sidecar.from_json(json.loads(dumps(to_sidecar(result, "x.txt"))))  # through JSON, as restore will read it
     return restore_bytes(result.text, sidecar)
 
 
@@ -75,11 +75,11 @@ def test_roundtrip_property(lines, last, encoding, ruleset) -> None:
         result = clean_bytes(data, ruleset)
     except DecodeError:
         assume(False)  # refused as binary: nothing to restore
-    assert restore_bytes(result.text, json.loads(dumps(to_sidecar(result, "x")))) == data
+    assert restore_bytes(result.text, Sidecar.from_json(json.loads(dumps(to_sidecar(result, "x"))))) == data
     assert clean_bytes(result.text.encode("utf-8"), ruleset).text == result.text
 
 
-@lru_cache(maxsize=None)
+@cache
 def with_extra_rule(extra: str):
     """The shipped rules and one more that drops the line `extra`."""
     from cleaner.rulebook.load import build_ruleset, shipped_rules_dir
@@ -98,8 +98,8 @@ def test_fixing_again_with_more_rules_still_restores_the_first_input(lines, extr
         first = clean_bytes(data, ruleset)
     except DecodeError:
         assume(False)  # refused as binary: nothing to fix
-    earlier = json.loads(dumps(to_sidecar(first, "x")))
+    earlier = Sidecar.from_json(json.loads(dumps(to_sidecar(first, "x"))))
     more = with_extra_rule(extra)
     second = clean_bytes(first.text.encode("utf-8"), more)
-    composed = compose(earlier, first.text, json.loads(dumps(to_sidecar(second, "x"))), second.text)
+    composed = compose(earlier, first.text, Sidecar.from_json(json.loads(dumps(to_sidecar(second, "x")))), second.text)
     assert restore_bytes(second.text, composed) == data

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.cli.commands import main
+from cleaner.cli import main
 
 GOOD_RULE = """
 [[rule]]

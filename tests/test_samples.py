@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cleaner.cli.commands import main
+from cleaner.cli import main
 
 from .conftest import REPO
 

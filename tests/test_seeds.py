@@ -8,13 +8,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from cleaner.cli.commands import main
+from cleaner.cli import main
 from cleaner.record.sidecar import schema
 
-from .conftest import SEEDS_EXPECTED, SEEDS_RAW, needs_shared, tree_bytes
+from .conftest import SEEDS_EXPECTED, SEEDS_RAW, tree_bytes
 
-pytestmark = needs_shared
-SEED_NAMES = sorted(p.name for p in SEEDS_RAW.glob("*.txt")) if SEEDS_RAW.is_dir() else []
+SEED_NAMES = sorted(p.name for p in SEEDS_RAW.glob("*.txt"))
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from cleaner import clean_bytes
-from cleaner.cli.commands import main
+from cleaner.cli import main
 
-from .conftest import devset_sample, needs_shared
+from .conftest import devset_sample
 
 
 def write_shard(path: Path, lines: list[str]) -> None:
@@ -22,7 +22,6 @@ def read_shard(path: Path) -> list[dict]:
     return [json.loads(line) for line in data.decode("utf-8").splitlines()]
 
 
-@needs_shared
 def test_gz_shard_equals_cleaning_each_record_as_a_file(tmp_path: Path, ruleset) -> None:
     texts = [p.read_text("utf-8") for p in devset_sample(40)]
     records = [{"id": f"doc-{i}", "text": t, "source": "devset", "metadata": {"url": f"https://x.test/{i}"}}

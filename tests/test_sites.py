@@ -7,7 +7,7 @@ from cleaner.rulebook.load import build_ruleset
 from cleaner.rulebook.patterns import key_word
 from cleaner.rulebook.sites import SiteIndex
 
-from .conftest import SEEDS_RAW, needs_shared
+from .conftest import SEEDS_RAW
 
 
 def test_key_words_are_whole_words_every_match_contains() -> None:
@@ -41,7 +41,6 @@ class CountingIndex(SiteIndex):
         return found
 
 
-@needs_shared
 def test_cost_per_document_does_not_grow_with_site_files(ruleset) -> None:
     from cleaner.rulebook.load import shipped_rules_dir
 

@@ -6,9 +6,9 @@ own, so one broken file does not hide the problems of the others.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from cleaner.limits import DocumentTimeout, time_limit
 from cleaner.rulebook.cases import case_failures
@@ -119,18 +119,21 @@ def known_languages() -> list[str]:
 
 def anchors_can_match(pattern: re.Pattern[str]) -> bool:
     """False when the top level of the pattern puts required text before ^ or after $ (a line has no other lines)."""
-    from re import _constants as c  # type: ignore[attr-defined]
+    from cleaner.reparse import constants as c
+    from cleaner.reparse import items as parsed_items
+    from cleaner.rulebook.patterns import min_width
 
-    from cleaner.rulebook.patterns import _min_width, parse
-
-    if pattern.flags & re.MULTILINE:
+    items = parsed_items(pattern)
+    if pattern.flags & re.MULTILINE or items is None:
+        return True  # nothing known against it
+    try:
+        for k, (op, arg) in enumerate(items):
+            if op is c.AT and arg in (c.AT_END, c.AT_END_STRING) and min_width(items[k + 1:]) > 0:
+                return False
+            if op is c.AT and arg in (c.AT_BEGINNING, c.AT_BEGINNING_STRING) and min_width(items[:k]) > 0:
+                return False
+    except Exception:  # a parsed form laid out otherwise
         return True
-    items = list(parse(pattern.pattern, pattern.flags))
-    for k, (op, arg) in enumerate(items):
-        if op is c.AT and arg in (c.AT_END, c.AT_END_STRING) and _min_width(items[k + 1:]) > 0:
-            return False
-        if op is c.AT and arg in (c.AT_BEGINNING, c.AT_BEGINNING_STRING) and _min_width(items[:k]) > 0:
-            return False
     return True
 
 

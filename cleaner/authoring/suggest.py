@@ -14,15 +14,15 @@ import json
 import os
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
-from cleaner.core import clean_bytes
-from cleaner.text.decode import DecodeError
 from cleaner.batch.files import read_input
-from cleaner.rulebook.load import Ruleset
+from cleaner.core import clean_bytes
+from cleaner.errors import CleanerError
 from cleaner.record.sidecar import sidecar_path
+from cleaner.rulebook.load import Ruleset
 
 ZONE_LINES = 5  # lines counted at each end of a document's cleaned text
 MIN_DOCS = 3  # a line must recur in at least this many documents of its group...
@@ -72,11 +72,11 @@ def mine(files: Iterable[tuple[Path, Path]], ruleset: Ruleset) -> list[Suggestio
         try:
             data, _ = read_input(path)
             result = clean_bytes(data, ruleset, format="auto")
-        except (DecodeError, OSError):
+        except (CleanerError, OSError):
             continue
         lines = result.text[:-1].split("\n\n") if result.text else []
         host = (result.record.html or {}).get("hostname")
-        group = group_of(path, lines, ruleset, host, root)
+        group = group_of(path, lines, ruleset, str(host) if host else None, root)
         sizes[group] += 1
         title = result.record.title
         for zone, part in (("head", lines[:ZONE_LINES]), ("tail", lines[-ZONE_LINES:])):

@@ -1,96 +1,85 @@
-"""Running a batch on a dask.distributed cluster: the same jobs, the same bytes, more machines.
+"""The dask.distributed executor: the same jobs, the same bytes, more machines.
 
 Workers read inputs and write outputs at the same paths as this machine
 (absolute paths of a shared file system) and load the rules from the same
-directories; each worker loads them once. Only job descriptions and reports
-cross the wire. The manifest is written here, as in a local run.
+directories. Only job descriptions and reports cross the wire. Dask runs
+tasks in worker threads, where no alarm signal arrives, so each worker
+process hands its tasks to one sandbox process (batch.sandbox) that loads the
+rules once and cleans on its main thread: the per-document time bound holds
+on the cluster as it does locally.
 """
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from typing import Callable, Sequence
+from pathlib import Path
 
 from cleaner import __version__
-from cleaner.batch.runner import FileReport, Job, Settings, Summary, clean_group, failed_reports, prepare_output
-from cleaner.batch.files import write_atomic
-from cleaner.rulebook.load import Ruleset, load_ruleset
+from cleaner.batch.executors import Finished
+from cleaner.batch.plan import Job
+from cleaner.batch.reports import FileReport, failed_reports
+from cleaner.batch.sandbox import Sandbox
+from cleaner.batch.settings import Settings
+from cleaner.errors import CleanerError
 
 CHUNK = 16  # documents per task: enough to amortize a task's overhead, small enough to spread the work
 CONNECT_TIMEOUT = 30.0  # seconds to reach the scheduler
 INSTALL_HINT = "the --scheduler option needs dask.distributed: pip install 'corpus-cleaner[dask]'"
 
 
-class ClusterError(RuntimeError):
-    """The cluster cannot run this job (unreachable, or workers with another corpus-cleaner)."""
+class ClusterError(CleanerError):
+    """The cluster cannot run this job (not installed, unreachable, or workers with another corpus-cleaner)."""
+
+
+_sandbox_lock = threading.Lock()
 
 
 @lru_cache(maxsize=4)
-def _ruleset(rule_dirs: tuple[str, ...]) -> Ruleset:
-    return load_ruleset(rule_dirs)
+def _sandbox(rule_dirs: tuple[str, ...], settings: Settings) -> Sandbox:
+    """One sandbox per worker process and run settings: the rules load once per worker."""
+    return Sandbox(rule_dirs, settings)
 
 
 def _clean_chunk(jobs: Sequence[Job], rule_dirs: tuple[str, ...], settings: Settings) -> list[FileReport]:
-    """One task on a worker: its rules are loaded once per worker process; its outputs are synced together."""
-    return clean_group(jobs, _ruleset(rule_dirs), settings)
+    """One task on a worker."""
+    with _sandbox_lock:
+        sandbox = _sandbox(rule_dirs, settings)
+    return sandbox.clean(jobs)
 
 
 def _worker_version() -> str:
     return __version__
 
 
-def run_on_cluster(
-    jobs: Sequence[Job],
-    rule_dirs: Sequence[str],
-    settings: Settings,
-    address: str,
-    *,
-    manifest=None,
-    on_report: Callable[[FileReport], None] | None = None,
-    refused: Sequence[tuple[str, str]] = (),
-) -> Summary:
-    """Clean `jobs` on the cluster whose scheduler is at `address`; reports as chunks finish.
+class DaskExecutor:
+    """A dask.distributed cluster whose scheduler is at `address`; groups come back as tasks finish."""
 
-    Refused inputs are reported first, as in a local run. A document's time
-    bound does not hold here: workers run tasks in threads, where no alarm
-    reaches them (patterns known to backtrack are still refused at load)."""
-    try:
-        from distributed import Client, as_completed
-    except ImportError:
-        raise ClusterError(INSTALL_HINT) from None
-    from pathlib import Path
+    def __init__(self, address: str) -> None:
+        self.address = address
 
-    ruleset = load_ruleset(rule_dirs)  # a rule-file error stops the run here, before anything is sent
-    dirs = tuple(str(Path(d).resolve()) for d in rule_dirs)
-    absolute = [job.absolute() for job in jobs]
-    chunks = [absolute[i:i + CHUNK] for i in range(0, len(absolute), CHUNK)]
-    summary = Summary(rules=[rule.id for rule in ruleset.all_rules()])
-    early = failed_reports(refused)
-    for report in early:
-        summary.add(report)
-        if on_report:
-            on_report(report)
-    prepare_output(jobs)
-    try:
-        client = Client(address, timeout=CONNECT_TIMEOUT)  # as_completed needs it as the default client
-    except OSError as exc:
-        raise ClusterError(f"cannot reach the scheduler at {address}: {exc}") from None
-    with client:
-        versions = set(client.run(_worker_version).values())
-        if versions - {__version__}:
-            raise ClusterError(f"workers run corpus-cleaner {', '.join(sorted(versions))}, this is {__version__}")
-        futures = {client.submit(_clean_chunk, chunk, dirs, settings, pure=False, retries=1): n
-                   for n, chunk in enumerate(chunks)}
-        done: dict[int, list[FileReport]] = {}
-        for future in as_completed(futures):
-            try:
-                reports = future.result()
-            except Exception as exc:  # a worker died twice on this chunk: its documents failed
-                reports = failed_reports([(job.label, f"worker failed: {exc}") for job in chunks[futures[future]]])
-            done[futures[future]] = reports
-            for report in reports:
-                summary.add(report)
-                if on_report:
-                    on_report(report)
-    if manifest is not None:  # in job order, as a local run writes it
-        write_atomic(manifest, b"".join(r.line for r in early) + b"".join(r.line for n in sorted(done) for r in done[n]))
-    return summary
+    def execute(self, jobs: Sequence[Job], rule_dirs: Sequence[str], settings: Settings) -> Iterator[Finished]:
+        try:
+            from distributed import Client, as_completed
+        except ImportError:
+            raise ClusterError(INSTALL_HINT) from None
+        dirs = tuple(str(Path(d).resolve()) for d in rule_dirs)
+        absolute = [job.absolute() for job in jobs]
+        try:
+            client = Client(self.address, timeout=CONNECT_TIMEOUT)  # as_completed needs it as the default client
+        except OSError as exc:
+            raise ClusterError(f"cannot reach the scheduler at {self.address}: {exc}") from None
+        with client:
+            versions = set(client.run(_worker_version).values())
+            if versions - {__version__}:
+                raise ClusterError(f"workers run corpus-cleaner {', '.join(sorted(versions))}, this is {__version__}")
+            starts = range(0, len(absolute), CHUNK)
+            futures = {client.submit(_clean_chunk, absolute[start:start + CHUNK], dirs, settings, pure=False,
+                                     retries=1): start for start in starts}
+            for future in as_completed(futures):
+                start = futures[future]
+                try:
+                    reports = future.result()
+                except Exception as exc:  # a worker died twice on this chunk: its documents failed
+                    reports = failed_reports([(job.given, f"worker failed: {exc}") for job in jobs[start:start + CHUNK]])
+                yield start, reports

@@ -10,15 +10,17 @@ import gzip
 import hashlib
 import os
 import zlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import BinaryIO
 
+from cleaner.limits import TooLarge
 from cleaner.text.decode import DecodeError
 
 TMP_PREFIX = ".cleaner-tmp-"
-DEFAULT_MAX_BYTES = 32 << 20  # far above any article or page; a single 10 MB line still passes
+TMP_SUFFIX = ".part"  # no glob of outputs (*.txt, *.meta.json) matches a half-written file
 
 
 def read_input(path: Path, max_bytes: int | None = None) -> tuple[bytes, str | None]:
@@ -30,7 +32,7 @@ def read_input(path: Path, max_bytes: int | None = None) -> tuple[bytes, str | N
     if max_bytes is not None:
         size = path.stat().st_size
         if size > max_bytes:
-            raise DecodeError(f"larger than --max-bytes {max_bytes} ({size} bytes)")
+            raise TooLarge(f"larger than {{limit}} ({size} bytes)", max_bytes)
     if not path.name.endswith(".gz"):
         return path.read_bytes(), None
     try:
@@ -39,7 +41,7 @@ def read_input(path: Path, max_bytes: int | None = None) -> tuple[bytes, str | N
     except (OSError, EOFError, zlib.error) as exc:
         raise DecodeError(f"not a readable gzip file ({exc})") from None
     if max_bytes is not None and len(data) > max_bytes:
-        raise DecodeError(f"unpacks to more than --max-bytes {max_bytes}")
+        raise TooLarge("unpacks to more than {limit}", max_bytes)
     return data, "gzip"
 
 
@@ -63,7 +65,7 @@ def _temp_for(path: Path) -> tuple[Path, BinaryIO]:
     under the temporary name is replaced, never written through.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{TMP_PREFIX}{os.getpid()}-{path.name}")
+    tmp = path.with_name(f"{TMP_PREFIX}{os.getpid()}-{path.name}{TMP_SUFFIX}")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(tmp, flags, 0o666)

@@ -7,22 +7,22 @@ that input back byte for byte.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-from cleaner.record.compose import compose
-from cleaner.core import DEFAULT_GUARD, clean_bytes
 from cleaner.batch.files import write_atomic
+from cleaner.core import DEFAULTS, clean_bytes
+from cleaner.errors import CleanerError
 from cleaner.limits import DEFAULT_TIMEOUT, time_limit
+from cleaner.options import Options
+from cleaner.record.compose import compose
 from cleaner.record.restore import restore_bytes
-from cleaner.rulebook.load import Ruleset
-from cleaner.record.sidecar import dumps, sidecar_path, to_sidecar
+from cleaner.record.sidecar import Sidecar, SidecarError, dumps, sidecar_path, to_sidecar
+from cleaner.rulebook.model import Ruleset
 
 
-class InPlaceError(ValueError):
+class InPlaceError(CleanerError):
     """A file that cannot be checked, fixed or restored; the message says why."""
 
 
@@ -37,30 +37,29 @@ class Plan:
     fired: Counter[str]  # why the text changes: rule ids, "ftfy", "normalization"
 
 
-def _matching_sidecar(path: Path, data: bytes) -> dict[str, Any] | None:
+def _matching_sidecar(path: Path, data: bytes) -> Sidecar | None:
     """The sidecar beside `path` if it describes `path` as it is now (an earlier fix's output)."""
     meta = sidecar_path(path)
     if not meta.is_file():
         return None
     try:
-        sidecar = json.loads(meta.read_text("utf-8"))
-        matches = sidecar["output"]["sha256"] == hashlib.sha256(data).hexdigest()
-    except (ValueError, KeyError, TypeError):
+        sidecar = Sidecar.read(meta)
+    except SidecarError:
         return None
-    return sidecar if matches else None
+    return sidecar if sidecar.output_sha256 == hashlib.sha256(data).hexdigest() else None
 
 
-def plan_fix(path: Path, ruleset: Ruleset, *, title: str = "keep", ftfy: bool = True,
-             guard: float | None = DEFAULT_GUARD, timeout: float | None = DEFAULT_TIMEOUT) -> Plan:
+def plan_fix(path: Path, ruleset: Ruleset, options: Options = DEFAULTS, *,
+             timeout: float | None = DEFAULT_TIMEOUT) -> Plan:
     """Clean `path` as `fix` would; raises InPlaceError or DecodeError (binary input)."""
     if path.is_symlink():
         raise InPlaceError("a symbolic link; fix works on regular files only")
     data = path.read_bytes()
     earlier = _matching_sidecar(path, data)
-    if earlier is not None and earlier["options"]["title"] == "drop" and earlier["title"] is not None:
-        title = "keep"  # the headline already went: the next line is not one to drop
+    if earlier is not None and earlier.record.options.title == "drop" and earlier.record.title is not None:
+        options = replace(options, title="keep")  # the headline already went: the next line is not one to drop
     with time_limit(timeout):
-        result = clean_bytes(data, ruleset, title=title, ftfy=ftfy, guard=guard)
+        result = clean_bytes(data, ruleset, options=options)
     fixed = result.text.encode("utf-8")
     fresh = to_sidecar(result, path.as_posix())
     fired: Counter[str] = Counter(d.rule for d in result.record.dropped)
@@ -98,19 +97,18 @@ def restore_file(path: Path, to: Path | None = None) -> Path:
     """
     meta = sidecar_path(path)
     try:
-        sidecar = json.loads(meta.read_text("utf-8"))
+        sidecar = Sidecar.read(meta)
     except FileNotFoundError:
         raise InPlaceError(f"no sidecar {meta.name} beside it") from None
-    except ValueError as exc:
-        raise InPlaceError(f"sidecar {meta.name} is not valid JSON ({exc})") from None
+    except SidecarError as exc:
+        raise InPlaceError(f"sidecar {meta.name}: {exc}") from None
     try:
         cleaned = path.read_bytes().decode("utf-8")
-        data = restore_bytes(cleaned, sidecar)
     except UnicodeDecodeError:
         raise InPlaceError("not the UTF-8 text cleaner writes") from None
-    except (KeyError, TypeError, IndexError) as exc:
-        raise InPlaceError(f"sidecar {meta.name} lacks what restore needs ({exc})") from None
-    except ValueError as exc:  # RestoreError
+    try:
+        data = restore_bytes(cleaned, sidecar)
+    except CleanerError as exc:  # RestoreError
         raise InPlaceError(f"{exc}; nothing written") from None
     inside = not path.is_absolute() and ".." not in path.parts
     target = path if to is None else to / (path if inside else Path(path.name))

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cleaner.core import DEFAULT_GUARD, TITLE_MODES
+from cleaner.errors import UsageError
+from cleaner.options import DEFAULT_GUARD, TITLE_MODES, Options
 
 _KEYS = {"rules", "title", "globs", "jobs", "normalize", "guard"}
 _NORMALIZE_KEYS = {"ftfy"}
 
 
-class ConfigError(ValueError):
+class ConfigError(UsageError):
     """A configuration file that cannot be used; names the file and the reason."""
 
 
@@ -25,11 +26,9 @@ class ConfigError(ValueError):
 class Config:
     path: Path | None = None
     rules: tuple[str, ...] = ()
-    title: str = "keep"
     globs: tuple[str, ...] = ("*.txt",)
     jobs: int | None = None
-    ftfy: bool = True
-    guard: float = DEFAULT_GUARD
+    options: Options = Options()  # guard 1 (no limit) is None here, as the core takes it
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -78,12 +77,15 @@ def load_config(path: Path | None) -> Config:
     return Config(
         path=path,
         rules=tuple(str(base / r) for r in rules),
-        title=title,
         globs=tuple(globs) or ("*.txt",),
         jobs=jobs,
-        ftfy=ftfy,
-        guard=float(guard),
+        options=Options(title=title, ftfy=ftfy, guard=guard_option(float(guard))),
     )
+
+
+def guard_option(share: float) -> float | None:
+    """A guard share as the core takes it: 1 (generic rules may take everything) is no guard at all."""
+    return None if share == 1 else share
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -9,16 +9,18 @@ line under its original number, with its original text.
 """
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
-_FIRST_FOUND = ("site", "title", "published", "section", "author")
+from cleaner.record.model import Dropped, Repair
+from cleaner.record.sidecar import Sidecar
 
 
-def compose(earlier: dict[str, Any], earlier_text: str, later: dict[str, Any], later_text: str) -> dict[str, Any]:
+def compose(earlier: Sidecar, earlier_text: str, later: Sidecar, later_text: str) -> Sidecar:
     """The sidecar of input -> earlier_text -> later_text, as one record of input -> later_text."""
-    paragraphs = earlier["layout"]["paragraph_lines"]
+    first_record, then = earlier.record, later.record
+    paragraphs = first_record.paragraph_lines
     shown = earlier_text.split("\n")  # the earlier output's lines: paragraphs at odd line numbers
-    raw = {line: text for line, text in earlier["layout"]["raw_lines"]}
+    raw = dict(first_record.raw_lines)
 
     def original(line: int) -> int:
         """The input line behind line `line` (a paragraph line) of the earlier output."""
@@ -28,32 +30,30 @@ def compose(earlier: dict[str, Any], earlier_text: str, later: dict[str, Any], l
         """Line `line` of the earlier output as the first input had it."""
         return raw.get(original(line), shown[line - 1])
 
-    dropped = list(earlier["dropped"])
-    for d in later["dropped"]:
-        text = first(d["line"])
-        dropped.append({"line": original(d["line"]), "rule": d["rule"], "text": d["text"],
-                        **({"raw": text} if text != d["text"] else {})})
-    kept = [original(line) for line in later["layout"]["paragraph_lines"]]
+    dropped = list(first_record.dropped)
+    for d in then.dropped:
+        text = first(d.line)
+        dropped.append(Dropped(original(d.line), d.rule, d.text, text if text != d.text else None))
     new_paragraphs = later_text[:-1].split("\n\n") if later_text else []
     at_paragraph = set(paragraphs)
-    raw_lines = [[line, text] for line, text in raw.items() if line not in at_paragraph]  # blank lines
-    raw_lines += [[original(line), first(line)] for line, text in zip(later["layout"]["paragraph_lines"], new_paragraphs)
+    raw_lines = [(line, text) for line, text in raw.items() if line not in at_paragraph]  # blank lines
+    raw_lines += [(original(line), first(line)) for line, text in zip(then.paragraph_lines, new_paragraphs)
                   if first(line) != text]
-
-    composed = dict(later)
-    composed["source"] = {**earlier["source"], "path": later["source"]["path"]}
-    for key in _FIRST_FOUND:
-        composed[key] = earlier[key] if earlier[key] is not None else later[key]
-    composed["captions"] = earlier["captions"] + later["captions"]
-    composed["options"] = {**later["options"], "title": earlier["options"]["title"]}
-    composed["guard"] = earlier.get("guard") or later["guard"]
-    composed["repairs"] = {
-        "ftfy": sorted(earlier["repairs"]["ftfy"] + [{**f, "line": original(f["line"])} for f in later["repairs"]["ftfy"]],
-                       key=lambda f: f["line"]),
-        "normalize": earlier["repairs"]["normalize"],
-    }
-    composed["dropped"] = sorted(dropped, key=lambda d: d["line"])
-    composed["extracted"] = sorted(earlier["extracted"] + [{**e, "line": original(e["line"])} for e in later["extracted"]],
-                                   key=lambda e: e["line"])
-    composed["layout"] = {**earlier["layout"], "paragraph_lines": kept, "raw_lines": sorted(raw_lines)}
-    return composed
+    record = replace(
+        then,
+        site=first_record.site if first_record.site is not None else then.site,
+        title=first_record.title if first_record.title is not None else then.title,
+        fields={k: v if v is not None else then.fields.get(k) for k, v in first_record.fields.items()},
+        captions=first_record.captions + then.captions,
+        options=replace(then.options, title=first_record.options.title),
+        guard=first_record.guard or then.guard,
+        ftfy=sorted(first_record.ftfy + [Repair(original(f.line), f.fixes) for f in then.ftfy], key=lambda f: f.line),
+        normalized=first_record.normalized,
+        dropped=sorted(dropped, key=lambda d: d.line),
+        extracted=sorted(first_record.extracted + [replace(e, line=original(e.line)) for e in then.extracted],
+                         key=lambda e: e.line),
+        lines=first_record.lines, newline=first_record.newline, newline_exceptions=first_record.newline_exceptions,
+        paragraph_lines=[original(line) for line in then.paragraph_lines], raw_lines=sorted(raw_lines),
+        source=first_record.source,
+    )
+    return Sidecar(later.path, earlier.compression, later.filtered, later.output_sha256, record)

@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from cleaner.core import Result
+from cleaner.record.model import Record, Result
 
 COLOURS = {"kept": "32", "dropped": "31", "lifted": "36", "blank": "2"}  # green, red, cyan, dim
 MARKS = {"kept": "+", "dropped": "-", "lifted": ">", "blank": " "}
@@ -49,9 +49,14 @@ def fates(result: Result) -> list[Fate]:
 
 def as_json(result: Result, path: str) -> str:
     r = result.record
-    return json.dumps({"path": path, "format": r.source.get("format", "text"), "site": r.site, "lang": r.lang,
-                       "title": r.title, "guard": r.guard, "lines": [_compact(asdict(f)) for f in fates(result)]},
+    return json.dumps({"path": path, "format": _format(r), "site": r.site, "lang": r.lang, "title": r.title,
+                       "guard": asdict(r.guard) if r.guard else None,
+                       "lines": [_compact(asdict(f)) for f in fates(result)]},
                       ensure_ascii=False, indent=1) + "\n"
+
+
+def _format(record: Record) -> str:
+    return record.source.format if record.source is not None else "text"
 
 
 def _compact(fate: dict[str, Any]) -> dict[str, Any]:
@@ -63,11 +68,11 @@ def as_text(result: Result, path: str, colour: bool) -> str:
     r = result.record
     lines = fates(result)
     head = [f"{path}: site {r.site or '-'}, language {r.lang}, title {r.title!r}"]
-    if r.source.get("format") == "html":
+    if _format(r) == "html":
         head.append("(HTML: the lines are the text trafilatura extracted from the page)")
     if r.guard:
-        head.append(f"guard: generic rules would have taken {r.guard['share']:.0%} of the words; "
-                    f"put back: {', '.join(r.guard['rules'])}")  # type: ignore[arg-type]
+        head.append(f"guard: generic rules would have taken {r.guard.share:.0%} of the words; "
+                    f"put back: {', '.join(r.guard.rules)}")
     labels = [_label(f) for f in lines]
     width = max((len(label) for label in labels), default=0)
     body = []

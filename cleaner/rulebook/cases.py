@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections import Counter
 
 from cleaner.rulebook import engine
+from cleaner.rulebook.model import Rule
 from cleaner.text.normalize import repair_line, split_lines
-from cleaner.rulebook.load import Rule
 
 
 def case_lines(case: str) -> list[str]:

@@ -7,11 +7,12 @@ is what makes cleaning idempotent.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from cleaner.limits import DocumentTimeout
-from cleaner.rulebook.load import Rule
+from cleaner.rulebook.model import Rule, RuleList
 
 MAX_PASSES = 10
 
@@ -54,18 +55,15 @@ def run(lines: Sequence[str], rules: Sequence[Rule], outcome: Outcome, *, zones:
     return len(outcome.dropped) - before
 
 
-_derived: dict[tuple[str, int], tuple[Sequence[Rule], Any]] = {}
-
-
 def _per_rules(kind: str, rules: Sequence[Rule], build: Callable[[Sequence[Rule]], Any]) -> Any:
-    """What `build` derives from a rule tuple, kept per tuple (rulesets hand out the same tuples)."""
-    entry = _derived.get((kind, id(rules)))
-    if entry is None or entry[0] is not rules:
-        entry = _derived[(kind, id(rules))] = (rules, build(rules))
-    return entry[1]
+    """What `build` derives from a rule list, kept with the list when it is a RuleList (what rulesets hand out)."""
+    derived = rules.derived if isinstance(rules, RuleList) else {}
+    if kind not in derived:
+        derived[kind] = build(rules)
+    return derived[kind]
 
 
-def _later_rules(rules: Sequence[Rule], zones: bool) -> tuple[Rule, ...]:
+def _later_rules(rules: Sequence[Rule], zones: bool) -> RuleList:
     """The rules a second pass can find new work for.
 
     A line that survived a pass was tried against every rule; a rule whose
@@ -74,7 +72,7 @@ def _later_rules(rules: Sequence[Rule], zones: bool) -> tuple[Rule, ...]:
     rules (their following lines change) can act anew.
     """
     return _per_rules(f"later-{zones}", rules,
-                      lambda rs: tuple(r for r in rs if (zones and r.zone != "any") or r.action == "block"))
+                      lambda rs: RuleList(r for r in rs if (zones and r.zone != "any") or r.action == "block"))
 
 
 def _zone(rule: Rule, size: int, zones: bool) -> tuple[int, int]:

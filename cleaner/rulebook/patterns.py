@@ -4,38 +4,37 @@ The engine skips a rule for a line when the line is shorter or longer than
 any match of a ^...$ pattern could be, starts with a character no match can
 start with, or holds none of the strings every match contains. These bounds
 are exact or conservative, never wrong: a rule is only skipped where it
-cannot match.
+cannot match. Where the parsed form cannot be read (cleaner.reparse), each
+answer is "not known" and the engine tries the full regex.
 """
 from __future__ import annotations
 
 import re
 import sys
-from functools import lru_cache
-from typing import Any, Iterator
-from re import _constants as c  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
+from collections.abc import Iterator
+from typing import Any
+
+from cleaner.reparse import constants as c
+from cleaner.reparse import items as parsed_items
+from cleaner.reparse import parse
 
 _KEY_WORD = re.compile(r"(?<!\w)\w{3,}(?!\w)")
-
-
-@lru_cache(maxsize=4096)
-def parse(source: str, flags: int) -> Any:
-    """A pattern's parsed form, made once: each shortcut below reads it (treat it as read-only)."""
-    return sre_parse.parse(source, flags)
 
 
 def line_length_bounds(pattern: re.Pattern[str]) -> tuple[int, int]:
     """(shortest, longest) line `pattern` can match: the match's width when it is anchored at both
     ends (^...$) at its top level, else (0, unbounded)."""
+    parsed = parse(pattern)
+    if parsed is None:
+        return 0, sys.maxsize
     try:
-        parsed = parse(pattern.pattern, pattern.flags)
-    except Exception:
+        items = list(parsed)
+        if (not items or items[0] != (c.AT, c.AT_BEGINNING) or items[-1] != (c.AT, c.AT_END)
+                or pattern.flags & re.MULTILINE):
+            return 0, sys.maxsize
+        low, high = parsed.getwidth()
+    except Exception:  # a parsed form laid out otherwise: no bound known
         return 0, sys.maxsize
-    items = list(parsed)
-    if (not items or items[0] != (c.AT, c.AT_BEGINNING) or items[-1] != (c.AT, c.AT_END)
-            or pattern.flags & re.MULTILINE):
-        return 0, sys.maxsize
-    low, high = parsed.getwidth()
     return low, min(high, sys.maxsize)
 
 
@@ -98,8 +97,9 @@ def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
 
     if not pattern.pattern.startswith("^") or pattern.flags & re.MULTILINE:
         return None
+    items = parsed_items(pattern)
     try:
-        chars, empty = _first(list(parse(pattern.pattern, pattern.flags)))
+        chars, empty = _first(items) if items is not None else (None, False)
     except Exception:
         return None
     if chars is None or empty:
@@ -118,8 +118,9 @@ def needles(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     Searching a line for a few literals is far cheaper than trying a pattern
     such as `^.{0,200}(PDF|DOC)...` at every position, and most lines hold none.
     """
+    items = parsed_items(pattern)
     try:
-        found = _needles(list(parse(pattern.pattern, pattern.flags)))
+        found = _needles(items) if items is not None else None
     except Exception:
         return None
     if not found or "" in found:
@@ -154,7 +155,7 @@ def _needles(items: list) -> set[str] | None:
     return max(required, key=lambda s: (min(map(len, s)), -len(s)), default=None)
 
 
-_REPEATS = (c.MAX_REPEAT, c.MIN_REPEAT)
+_REPEATS = (c.MAX_REPEAT, c.MIN_REPEAT) if c is not None else ()
 _MANY = 8  # a repeat of more than this many times counts as unbounded: (a+){1,100} backtracks as badly
 
 
@@ -167,11 +168,11 @@ def backtracking_risk(pattern: re.Pattern[str]) -> str | None:
     can start alike (`(a|[ab]c)+`). Python's regex
     engine backtracks through every way before it gives up on a line.
     """
+    items = parsed_items(pattern)
     try:
-        items = list(parse(pattern.pattern, pattern.flags))
+        return _risk(items) if items is not None else None
     except Exception:
         return None
-    return _risk(items)
 
 
 def _risk(items: list) -> str | None:
@@ -181,7 +182,7 @@ def _risk(items: list) -> str | None:
             if arg[1] == c.MAXREPEAT or arg[1] > _MANY:
                 if _repeat_alone(body):
                     return "a repeat directly inside a repeat, such as (a+)+"
-                if _min_width(body) == 0 and _risky_empty(body):
+                if min_width(body) == 0 and _risky_empty(body):
                     return "a repeat of something that can match nothing, such as (a?b?)+"
                 if _overlapping_alternatives(body):
                     return "a repeat of alternatives that can start alike, such as (a|[ab]c)+"
@@ -199,31 +200,31 @@ def _risk(items: list) -> str | None:
     return None
 
 
-def _min_width(items: list) -> int:
+def min_width(items: list) -> int:
     width = 0
     for op, arg in items:
         if op in (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY):
             width += 1
         elif op is c.SUBPATTERN:
-            width += _min_width(list(arg[-1]))
+            width += min_width(list(arg[-1]))
         elif op is c.BRANCH:
-            width += min(_min_width(list(b)) for b in arg[1])
+            width += min(min_width(list(b)) for b in arg[1])
         elif op in _REPEATS:
-            width += arg[0] * _min_width(list(arg[2]))
+            width += arg[0] * min_width(list(arg[2]))
     return width
 
 
 def _alone(items: list) -> Iterator[tuple[Any, Any]]:
     """The items of a sequence that can make up a whole match by themselves: all the others can match nothing."""
     for k, item in enumerate(items):
-        if all(_min_width([other]) == 0 for j, other in enumerate(items) if j != k):
+        if all(min_width([other]) == 0 for j, other in enumerate(items) if j != k):
             yield item
 
 
 def _repeat_alone(items: list) -> bool:
     """Whether the sequence can match as a single unbounded repeat of something non-empty."""
     for op, arg in _alone(items):
-        if op in _REPEATS and (arg[1] == c.MAXREPEAT or arg[1] > _MANY) and _min_width(list(arg[2])) > 0:
+        if op in _REPEATS and (arg[1] == c.MAXREPEAT or arg[1] > _MANY) and min_width(list(arg[2])) > 0:
             return True
         if op is c.SUBPATTERN and _repeat_alone(list(arg[-1])):
             return True
@@ -251,78 +252,15 @@ def _overlapping_alternatives(items: list) -> bool:
     return False
 
 
-def adjacency_prefilter(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
-    """A cheap regex that finds something in every text `pattern` finds something in, or None if none is known.
-
-    Made for patterns whose every alternative needs non-ASCII characters (as
-    ftfy's mojibake detector does): an alternative that needs two adjacent
-    non-ASCII characters is covered by `[^\\x00-\\x7f]{2}`, any other by the
-    non-ASCII characters of one position it needs. Most lines of Latin-script
-    text have neither, and are spared the pattern's many alternatives.
-    """
-    if pattern.flags & re.IGNORECASE:
-        return None
-    try:
-        items = list(parse(pattern.pattern, pattern.flags))
-    except Exception:
-        return None
-    branches = [list(b) for b in items[0][1][1]] if len(items) == 1 and items[0][0] is c.BRANCH else [items]
-    single: set[str] = set()
-    for branch in branches:
-        needed = _positions(branch)
-        foreign = [p is not None and all(ord(ch) > 127 for ch in p) for p in needed]
-        if any(a and b for a, b in zip(foreign, foreign[1:])):
-            continue
-        own = [p for p, f in zip(needed, foreign) if f and p is not None]
-        if not own:
-            return None
-        single |= min(own, key=len)
-    chars = "".join(re.escape(ch) for ch in sorted(single))
-    return re.compile(r"[^\x00-\x7f]{2}" + (f"|[{chars}]" if chars else ""))
-
-
-def _positions(items: list) -> list[set[str] | None]:
-    """The characters each position of a match must be, in order; None where a position is
-    unknown or optional (it also breaks adjacency)."""
-    out: list[set[str] | None] = []
-    for op, arg in items:
-        chars = _chars(op, arg)
-        if chars is not None:
-            out.append(chars)
-        elif op is c.SUBPATTERN and not (arg[1] or arg[2]):
-            out += _positions(list(arg[-1]))
-        elif op in _REPEATS and len(arg[2]) == 1 and arg[0] >= 1 and _chars(*arg[2][0]) is not None:
-            out += [_chars(*arg[2][0])] * min(arg[0], 2) + ([None] if arg[1] != arg[0] else [])
-        else:
-            out.append(None)
-    return out
-
-
-def _chars(op: Any, arg: Any) -> set[str] | None:
-    """The characters a single-character item matches, when it names them (a literal or a class of them)."""
-    if op is c.LITERAL:
-        return {chr(arg)}
-    if op is not c.IN:
-        return None
-    chars: set[str] = set()
-    for kind, value in arg:
-        if kind is c.LITERAL:
-            chars.add(chr(value))
-        elif kind is c.RANGE:
-            chars.update(chr(x) for x in range(value[0], value[1] + 1))
-        else:
-            return None
-    return chars
-
-
 def key_word(pattern: re.Pattern[str]) -> str | None:
     """A lower-cased word every match of `pattern` contains as a whole word, or None."""
+    items = parsed_items(pattern)
     try:
-        parsed = parse(pattern.pattern, pattern.flags)
+        runs = _literal_runs(items) if items is not None else []
     except Exception:  # an odd pattern is simply always tried
         return None
     best: str | None = None
-    for run in _literal_runs(list(parsed)):
+    for run in runs:
         for m in _KEY_WORD.finditer(run):
             word = m.group(0).lower()
             if best is None or len(word) > len(best):

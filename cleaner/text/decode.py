@@ -9,6 +9,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from cleaner.errors import CleanerError
+
 # Longest BOM first: the UTF-32 LE BOM starts with the UTF-16 LE one.
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -19,10 +21,11 @@ _BOMS = (
 )
 _BOM_OF = {name: bom for bom, name in _BOMS}
 
-# C0 controls other than TAB, LF, VT, FF, CR and ESC (terminal escapes are text).
-_CONTROL = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
+# C0 controls other than BEL, TAB, LF, VT, FF, CR and ESC: a captured terminal log (colour escapes,
+# bells) is text, whose controls ftfy removes.
+_CONTROL = re.compile(rb"[\x01-\x06\x08\x0e-\x1a\x1c-\x1f]")
 _MAX_CONTROL_SHARE = 0.01
-_TEXT_CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_TEXT_CONTROL = re.compile("[\x00-\x06\x08\x0e-\x1a\x1c-\x1f]")
 _MAX_NUL_PER = 1000  # bytes per NUL byte that text may hold
 _SURROGATE = re.compile("[\udc80-\udcff]")
 # In Western text read as cp1252 few letters are non-ASCII; Cyrillic or Greek
@@ -30,7 +33,7 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 _MAX_LATIN1_LETTER_SHARE = 0.3
 
 
-class DecodeError(ValueError):
+class DecodeError(CleanerError):
     """The input cannot be read as text; the message says why."""
 
 

@@ -9,8 +9,9 @@ trafilatura only ever sees the page's own text.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 EXTRACTION: dict[str, Any] = {"include_comments": False}
@@ -68,4 +69,10 @@ def extract(html: str, prune_xpath: Sequence[str] = ()) -> Page:
         if isinstance(value, (list, tuple)):
             value = [str(v) for v in value if v]
         meta[name] = value if value not in ("", []) else None
-    return Page(doc.text or "", meta)
+    return Page(getattr(doc, "text", None) or "", meta)
+
+
+def format_of(path: str) -> str:
+    """html for an .html/.htm/.xhtml name (gzipped or not), else auto: decided from the content."""
+    name = path[:-3] if path.endswith(".gz") else path
+    return "html" if name.lower().endswith(SUFFIXES) else "auto"

@@ -17,11 +17,11 @@ import re
 import sys
 import zlib
 from array import array
-from itertools import islice
-from random import Random
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from importlib.resources import files
-from typing import Iterator, Mapping
+from itertools import islice
+from random import Random
 
 UNDETERMINED = "und"
 MIN_LETTERS = 40  # below this langdetect guesses more than it measures
@@ -138,7 +138,7 @@ def detect(text: str) -> tuple[str, float]:
     """(ISO 639-1 code as langdetect names it, probability rounded to 4 places), or ("und", 0.0)."""
     if next(islice(_LETTER.finditer(text), MIN_LETTERS - 1, None), None) is None:
         return UNDETERMINED, 0.0
-    probabilities = _detect(factory(), text)
+    probabilities = _detect(text)
     if not probabilities:
         return UNDETERMINED, 0.0
     lang, prob = probabilities[0]
@@ -151,12 +151,13 @@ def detect(text: str) -> tuple[str, float]:
 # langdetect's own; tests/test_langid.py checks the n-gram lists and the
 # answers against langdetect itself.
 
-def _detect(made, text: str) -> list[tuple[str, float]]:
+def _detect(text: str) -> list[tuple[str, float]]:
     from langdetect.detector import Detector
 
+    made = factory()
     text = _prepare(text, Detector)
     known = made.word_lang_prob_map
-    ngrams = extract_ngrams(text, getattr(known, "index", known))
+    ngrams = extract_ngrams(text, _index())
     if not ngrams:
         return []
     langlist = made.langlist
@@ -210,7 +211,24 @@ class _Normalized(dict):
 _NORMALIZED = _Normalized()
 
 
-def extract_ngrams(text: str, known) -> list[str]:
+class NgramIndex:
+    """The n-grams a table knows, and what each word of text yields from them, worked out once per word.
+
+    Owned by whoever owns the table: the detector keeps one for its own
+    (`_index`); the word cache is bounded, so long runs do not grow it."""
+
+    def __init__(self, known: Iterable[str]) -> None:
+        self.canonical = {gram: gram for gram in known}  # each n-gram's one shared string
+        self.words: dict[str, tuple[list[str], list[str]]] = {}
+
+
+@lru_cache(maxsize=1)
+def _index() -> NgramIndex:
+    known = factory().word_lang_prob_map
+    return NgramIndex(getattr(known, "index", known))
+
+
+def extract_ngrams(text: str, index: NgramIndex) -> list[str]:
     """langdetect's NGram window over the text: the 1- to 3-grams it would look up, in its order.
 
     Words are runs of non-space characters after normalization; a window
@@ -219,11 +237,11 @@ def extract_ngrams(text: str, known) -> list[str]:
     depends on the word alone, so it is worked out once per word and kept.
     """
     words = text.translate(_NORMALIZED).split(" ")
-    cache, canonical = _word_cache(known)
+    cache, canonical = index.words, index.canonical
     found: list[str] = []
     extend = found.extend
     last = len(words) - 1
-    for index, word in enumerate(words):
+    for position, word in enumerate(words):
         if not word:
             continue
         grams = cache.get(word)
@@ -232,21 +250,12 @@ def extract_ngrams(text: str, known) -> list[str]:
                 cache.clear()
             grams = cache[word] = _word_ngrams(word, canonical)
         extend(grams[0])
-        if index < last:  # a space follows the word
+        if position < last:  # a space follows the word
             extend(grams[1])
     return found
 
 
 _MAX_CACHED_WORDS = 50_000
-_caches: dict[int, tuple[object, dict[str, tuple[list[str], list[str]]], dict[str, str]]] = {}
-
-
-def _word_cache(known) -> tuple[dict[str, tuple[list[str], list[str]]], dict[str, str]]:
-    """Per n-gram table: the words seen, and each n-gram's own string, so cached lists share them."""
-    entry = _caches.get(id(known))
-    if entry is None or entry[0] is not known:
-        entry = _caches[id(known)] = (known, {}, {gram: gram for gram in known})
-    return entry[1], entry[2]
 
 
 def _word_ngrams(word: str, canonical: dict[str, str]) -> tuple[list[str], list[str]]:

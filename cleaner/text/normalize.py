@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ftfy import TextFixerConfig
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 NEWLINE_NAMES = {"\n": "lf", "\r\n": "crlf", "\r": "cr"}
@@ -22,8 +26,6 @@ _ODD_SPACE = re.compile(r"[^\S ]|[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _SPACE_RUN = re.compile(r"  +")
 _MAX_FTFY_ROUNDS = 3
 _BROKEN_BYTE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by surrogateescape
-
-_FTFY_CONFIG = None
 
 
 @dataclass(frozen=True)
@@ -46,39 +48,40 @@ def split_lines(text: str) -> Split:
     return Split(parts, _NEWLINE.findall(text))
 
 
-def _ftfy_config():
-    global _FTFY_CONFIG
-    if _FTFY_CONFIG is None:
-        from ftfy import TextFixerConfig
+@lru_cache(maxsize=1)
+def _ftfy_config() -> TextFixerConfig:
+    from ftfy import TextFixerConfig
 
-        # Curly quotes are the author's typography, not damage.
-        _FTFY_CONFIG = TextFixerConfig(uncurl_quotes=False, explain=True)
-    return _FTFY_CONFIG
+    # Curly quotes are the author's typography, not damage.
+    return TextFixerConfig(uncurl_quotes=False, explain=True)
 
 
 def repair_line(line: str, counts: Counter[str], ftfy: bool = True) -> tuple[str, list[str]]:
     """Return the line as output shows it and ftfy's fixes; count layout changes in `counts`.
 
-    ftfy sees the line with its spaces already normalized, and runs again on
-    what it returns until nothing changes: so the output, repaired again, stays
-    as it is (ftfy's verdict can depend on a stray NBSP or tab).
+    ftfy sees the line as it came, before spaces are folded: the bytes that
+    read as NBSP or NEL are often part of the mojibake (`Ã` + NBSP is `à`,
+    cp1252's `…` read as Latin-1 is NEL). Repair and folding then repeat until
+    nothing changes, so the output, repaired again, stays as it is.
     """
+    if _ASCII_CLEAN.fullmatch(line):
+        return _spaces(line, counts), []
     fixes: list[str] = []
-    if not _ASCII_CLEAN.fullmatch(line):
-        line, n = _BROKEN_BYTE.subn("\ufffd", line)
-        counts["invalid-bytes"] += n
-        for _ in range(_MAX_FTFY_ROUNDS):
-            line = _spaces(line, counts)
-            if not ftfy or not needs_ftfy(line):
-                break
+    line, n = _BROKEN_BYTE.subn("\ufffd", line)
+    counts["invalid-bytes"] += n
+    for _ in range(_MAX_FTFY_ROUNDS):
+        fixed = line
+        if ftfy and needs_ftfy(line):
             from ftfy import fix_and_explain
 
             fixed, explanation = fix_and_explain(line, config=_ftfy_config())
-            if fixed == line:
-                break
-            fixes += [f"{action}:{param}" for action, param in explanation or ()]
-            line = fixed
-    return _spaces(line, counts), fixes
+            if fixed != line:
+                fixes += [f"{action}:{param}" for action, param in explanation or ()]
+        spaced = _spaces(fixed, counts)
+        if spaced == line:
+            break
+        line = spaced
+    return line, fixes
 
 
 def needs_ftfy(line: str) -> bool:
@@ -104,7 +107,7 @@ def _mojibake_prefilter() -> re.Pattern[str] | None:
     """
     from ftfy.badness import BADNESS_RE
 
-    from cleaner.rulebook.patterns import adjacency_prefilter
+    from cleaner.text.mojibake import adjacency_prefilter
 
     return adjacency_prefilter(BADNESS_RE)
 

@@ -1,0 +1,65 @@
+"""OUTDIR/manifest.jsonl: one line per input, in input order, for downstream tools.
+
+Paths are the real ones (JSON escapes any character; bytes that are not
+UTF-8 are written as \\udcXX escapes, which os.fsencode turns back into the
+name's bytes); terminal messages show them escaped instead.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import IO, Any
+
+from cleaner.record.sidecar import Sidecar, escape_surrogates
+
+MANIFEST = "manifest.jsonl"
+
+
+def document_entry(src: str, out_rel: str, meta_rel: str, sidecar: Sidecar, status: str, fresh: bool) -> dict[str, Any]:
+    written = sidecar.filtered is None
+    record = sidecar.record
+    return {
+        "input": src,
+        "output": out_rel if written else None,
+        "sidecar": meta_rel,
+        "status": status,
+        "fresh": fresh,
+        "input_sha256": record.source.sha256 if record.source else None,
+        "output_sha256": sidecar.output_sha256 if written else None,
+        "format": record.source.format if record.source else "text",
+        "lang": record.lang,
+        "site": record.site,
+        "chars": record.counts["chars"],
+        "words": record.counts["words"],
+        "paragraphs": record.counts["paragraphs"],
+        "dropped": len(record.dropped),
+        "filtered": sidecar.filtered,
+    }
+
+
+def manifest_line(entry: dict[str, Any]) -> bytes:
+    """One line of the manifest."""
+    return (escape_surrogates(json.dumps(entry, ensure_ascii=False, sort_keys=True)) + "\n").encode("utf-8")
+
+
+class InOrder:
+    """Writes groups of manifest lines in job order, whatever order the groups finish in.
+
+    A group that finishes early waits here; a local pool finishes them in
+    order, so nothing waits and the manifest streams out.
+    """
+
+    def __init__(self, out: IO[bytes] | None) -> None:
+        self._out = out
+        self._next = 0
+        self._waiting: dict[int, tuple[int, bytes]] = {}
+
+    def add(self, start: int, lines: Iterable[bytes]) -> None:
+        """The lines of the group whose first job is job `start`."""
+        block = list(lines)
+        self._waiting[start] = (len(block), b"".join(block))
+        while self._next in self._waiting:
+            count, data = self._waiting.pop(self._next)
+            if self._out is not None:
+                self._out.write(data)
+            self._next += count

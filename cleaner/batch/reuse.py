@@ -1,0 +1,75 @@
+"""Reruns: an output an earlier run wrote is reused when nothing that shaped it has changed.
+
+What shaped a document's output is recorded in its sidecar: the input's
+bytes, the cleaner's version, the options, and the effective rules (see
+Ruleset.effective_digest). An output edited since, or gone, is redone.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from cleaner import __version__
+from cleaner.batch.files import content_sha256
+from cleaner.batch.plan import Job
+from cleaner.batch.settings import Settings
+from cleaner.batch.shards import ShardSummary
+from cleaner.errors import CleanerError
+from cleaner.record.sidecar import Sidecar
+from cleaner.rulebook.model import Ruleset
+
+EMPTY = "empty input: no text"
+EMPTIED = "no text left: every line was chrome"
+
+
+def withheld(lang: str, empty: bool, dropped: bool, langs: frozenset[str] | None) -> str | None:
+    """Why a document's text is not written, or None: no text in it, none left (`empty`, after rules
+    `dropped` lines), or not in a language the run asked for."""
+    if empty:
+        return EMPTIED if dropped else EMPTY
+    return None if langs is None or lang in langs else f"language {lang} not in {', '.join(sorted(langs))}"
+
+
+def status(sidecar: Sidecar) -> str:
+    """written, emptied (no text) or filtered (not a language the run asked for)."""
+    why = sidecar.filtered
+    return "written" if why is None else "emptied" if why in (EMPTY, EMPTIED) else "filtered"
+
+
+def reusable(job: Job, data: bytes, compression: str | None, ruleset: Ruleset, settings: Settings) -> Sidecar | None:
+    """The sidecar an earlier run wrote for this job, if its output stands as this run would write it."""
+    try:
+        earlier = Sidecar.read(job.meta_out)
+        record, source = earlier.record, earlier.record.source
+        same = (
+            source is not None
+            and record.cleaner == __version__
+            and record.options == settings.options
+            and earlier.path == job.label
+            and source.sha256 == hashlib.sha256(data).hexdigest()
+            and earlier.compression == compression
+            and job.format in ("auto", source.format)
+            and record.rules == ruleset.effective_digest(record.site)
+            and earlier.filtered == withheld(record.lang, not record.counts["chars"], bool(record.dropped),
+                                             settings.langs)
+        )
+        if same and earlier.filtered is None:
+            same = hashlib.sha256(job.text_out.read_bytes()).hexdigest() == earlier.output_sha256
+    except (OSError, CleanerError, KeyError):
+        return None
+    return earlier if same else None
+
+
+def reusable_shard(job: Job, ruleset: Ruleset, settings: Settings) -> ShardSummary | None:
+    """A shard's earlier summary, if the input, version, options, rules and output are as this run would have them."""
+    try:
+        earlier = ShardSummary.from_json(json.loads(job.meta_out.read_bytes()))
+        same = (earlier.cleaner == __version__ and earlier.options == settings.options
+                and earlier.ruleset == ruleset.digest
+                and earlier.sha256 == content_sha256(job.source)
+                and earlier.path == job.label
+                and earlier.langs == (sorted(settings.langs) if settings.langs else None)
+                and hashlib.sha256(job.text_out.read_bytes()).hexdigest() == earlier.output_sha256)
+    except (OSError, ValueError, KeyError, TypeError, CleanerError):
+        return None
+    return earlier if same else None

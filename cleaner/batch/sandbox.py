@@ -1,0 +1,139 @@
+"""A child process that cleans groups of jobs on its main thread, for executors whose threads get no signals.
+
+A dask worker runs tasks in threads, where no alarm is delivered, so the
+per-document time bound could not stop a runaway rule pattern there. The
+task hands its jobs to a sandbox instead: a child interpreter that loads the
+rules once and cleans on its main thread, where the bound holds as in a
+local run. A watchdog replaces a child that stops answering (stuck where
+even the alarm cannot reach, say in C code) or dies; the documents of that
+group are reported as failed, and the next group gets a fresh child.
+
+Jobs and reports cross the pipe pickled: the child is this package's own
+code, started from the same interpreter, and reads nothing else.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from typing import IO, Any
+
+from cleaner.batch.documents import clean_group
+from cleaner.batch.plan import Job
+from cleaner.batch.reports import FileReport, failed_reports
+from cleaner.batch.settings import Settings
+from cleaner.errors import CleanerError
+from cleaner.rulebook.load import load_ruleset
+
+GRACE = 30.0  # seconds a group may take beyond its documents' time bounds before its child is replaced
+
+
+class SandboxError(CleanerError):
+    """The sandbox process could not start cleaning (its rules did not load)."""
+
+
+class Sandbox:
+    """Cleans groups of jobs in a child process, one group at a time (callers in several threads take turns)."""
+
+    def __init__(self, rule_dirs: Sequence[str], settings: Settings, grace: float = GRACE) -> None:
+        self.rule_dirs, self.settings, self.grace = list(rule_dirs), settings, grace
+        self._child: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def clean(self, jobs: Sequence[Job]) -> list[FileReport]:
+        """One report per job, in order; a group whose child dies or hangs is reported as failed."""
+        with self._lock:
+            child = self._child if self._child is not None and self._child.poll() is None else self._start()
+            bound = self.settings.timeout * len(jobs) + self.grace if self.settings.timeout else None
+            watchdog = threading.Timer(bound, child.kill) if bound else None
+            if watchdog:
+                watchdog.daemon = True
+                watchdog.start()
+            try:
+                _send(child.stdin, list(jobs))
+                reports: list[FileReport] = pickle.load(_pipe(child.stdout))
+            except (EOFError, OSError, pickle.UnpicklingError):
+                self._stop()
+                why = (f"stopped answering within {bound:g} s and was replaced" if watchdog and watchdog.finished.is_set()
+                       else "died")
+                return failed_reports([(job.given, f"the process cleaning it {why}") for job in jobs])
+            finally:
+                if watchdog:
+                    watchdog.cancel()
+            return reports
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        child = subprocess.Popen([sys.executable, "-m", "cleaner.batch.sandbox"],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._child = child
+        try:
+            _send(child.stdin, (self.rule_dirs, self.settings))
+            error = pickle.load(_pipe(child.stdout))
+        except (EOFError, OSError, pickle.UnpicklingError) as exc:
+            self._stop()
+            raise SandboxError(f"the sandbox process did not start ({exc or 'it exited'})") from None
+        if error is not None:
+            self._stop()
+            raise SandboxError(error)
+        return child
+
+    def _stop(self) -> None:
+        child, self._child = self._child, None
+        if child is None:
+            return
+        for stream in (child.stdin, child.stdout):
+            if stream is not None:
+                stream.close()
+        try:
+            child.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
+    assert stream is not None
+    return stream
+
+
+def _send(stream: IO[bytes] | None, message: Any) -> None:
+    pipe = _pipe(stream)
+    pickle.dump(message, pipe)
+    pipe.flush()
+
+
+def _serve() -> None:
+    """The child: load the rules, then clean each group of jobs that arrives, until the pipe closes."""
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever a library prints goes to stderr, never into the pipe
+    requests = sys.stdin.buffer
+    rule_dirs, settings = pickle.load(requests)
+    try:
+        ruleset = load_ruleset(rule_dirs)
+    except CleanerError as exc:
+        _send(answers, f"rule file: {exc}")
+        return
+    _send(answers, None)
+    while True:
+        try:
+            jobs = pickle.load(requests)
+        except EOFError:
+            return
+        _send(answers, clean_group(jobs, ruleset, settings))
+
+
+if __name__ == "__main__":
+    _serve()

@@ -1,0 +1,54 @@
+"""What every command shares: settings from the configuration file and the flags, and per-file errors."""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass, replace
+
+from cleaner.cli.config import Config, find_config, guard_option, load_config
+from cleaner.display import shown
+from cleaner.errors import CleanerError
+from cleaner.limits import DocumentTimeout, TooLarge
+from cleaner.options import Options
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# Library messages name a limit as the setting it is (`timeout=3`); the command line names its flag.
+_SETTING = re.compile(r"\b(" + "|".join(cls.setting for cls in (DocumentTimeout, TooLarge)) + r")=")
+
+
+def flagged(message: str) -> str:
+    """A library message with each limit named by its command-line flag: `timeout=3` -> `--timeout 3`."""
+    return _SETTING.sub(lambda m: "--" + m.group(1).replace("_", "-") + " ", message)
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The configuration file's settings with the command line's on top."""
+
+    config: Config
+    rules: list[str]  # rule directories: the configuration's, then --rules
+    options: Options
+    globs: list[str]
+
+
+def chosen(args: argparse.Namespace) -> Chosen:
+    """Read the configuration (ConfigError if it cannot be used) and lay the flags over it."""
+    config = load_config(args.config if args.config is not None else find_config())
+    options = config.options
+    if args.title:
+        options = replace(options, title=args.title)
+    if args.guard is not None:
+        options = replace(options, guard=guard_option(args.guard))
+    return Chosen(config, [*config.rules, *args.rules], options, args.globs or list(config.globs))
+
+
+def file_failed(name: str, exc: Exception) -> int:
+    """Say on one line why one file failed (the others go on); the exit status that makes."""
+    reason = (exc.strerror or str(exc)) if isinstance(exc, OSError) else flagged(str(exc))
+    print(f"{shown(name)}: {reason}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+FILE_ERRORS = (CleanerError, OSError)  # what stops one file, not the command

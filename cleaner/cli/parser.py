@@ -1,0 +1,135 @@
+"""The `cleaner` command line's arguments: one parser, one sub-parser per command."""
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from cleaner import __version__
+from cleaner.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
+from cleaner.options import DEFAULT_GUARD
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cleaner",
+        description="Strip site chrome from scraped article text, repair its encoding, "
+        "and write normalized text with a JSON sidecar per document.",
+    )
+    parser.add_argument("--version", action="version", version=f"corpus-cleaner {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--rules", action="append", default=[], metavar="DIR",
+                        help="also load the rule files below DIR (repeatable; adds to the configuration's)")
+    shared.add_argument("--title", choices=("keep", "drop"), default=None,
+                        help="keep the headline as the first paragraph (default), or move it to the sidecar only")
+    shared.add_argument("--config", metavar="FILE", type=Path, default=None,
+                        help="cleaner.toml or pyproject.toml to use (default: found from the working directory)")
+    shared.add_argument("--glob", action="append", default=None, metavar="PATTERN", dest="globs",
+                        help="file names to take from directories (repeatable; default: *.txt)")
+    shared.add_argument("--guard", type=share, default=None, metavar="SHARE",
+                        help="the largest share of a document's words generic rules may remove; past it, every "
+                        f"line they dropped is put back and the sidecar says so (default {DEFAULT_GUARD}; 1: no limit)")
+    shared.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"give up on a document after this long, naming the rule at work (default {DEFAULT_TIMEOUT:g})")
+
+    clean = sub.add_parser("clean", parents=[shared], help="clean files and directories into an output directory",
+                           description="Clean INPUT files and directories into OUTDIR, mirroring each "
+                           "directory's tree: a/b.txt becomes OUTDIR/a/b.txt and OUTDIR/a/b.meta.json.")
+    clean.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, or a directory searched recursively")
+    clean.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="where cleaned texts and sidecars go")
+    clean.add_argument("--jobs", type=positive, default=None, metavar="N", help="worker processes (default: all cores)")
+    clean.add_argument("--format", choices=("auto", "text", "html"), default="auto",
+                       help="auto (default): HTML for .html/.htm/.xhtml names and for text that starts like an "
+                       "HTML document, plain text otherwise")
+    clean.add_argument("--lang", type=languages, default=None, metavar="CODES",
+                       help="write only documents detected in these languages, e.g. en,de (the others get a "
+                       "sidecar saying why)")
+    clean.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="run on the dask.distributed cluster whose scheduler is at ADDRESS (e.g. tcp://host:8786); "
+                       "inputs, outputs and rule directories must be at the same paths on every worker")
+    clean.add_argument("--force", action="store_true",
+                       help="redo every document, also those an earlier run into OUTDIR left unchanged")
+    clean.add_argument("--max-bytes", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                       help="refuse inputs larger than this (after gunzip), e.g. 500K, 64M "
+                       f"(default {DEFAULT_MAX_BYTES >> 20}M)")
+    clean.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    clean.add_argument("--stats", metavar="FILE", type=Path, default=None,
+                       help="also write the run's statistics to FILE as JSON: statuses, hits per rule, rules that "
+                       "never fired, documents per site and per language")
+
+    check = sub.add_parser("check", parents=[shared], help="exit 1 if cleaning would change any file (read-only)",
+                           description="List each file that cleaning would change, with the rules that fire.")
+    check.add_argument("inputs", nargs="+", metavar="FILE")
+
+    fix = sub.add_parser("fix", parents=[shared], help="clean files in place, writing their sidecars",
+                         description="Clean each file in place and write or update its sidecar x.meta.json; "
+                         "exit 1 if anything changed. Reversible with `cleaner restore`.")
+    fix.add_argument("inputs", nargs="+", metavar="FILE")
+
+    explain = sub.add_parser("explain", parents=[shared], help="show every line of a file with what cleaning does to it",
+                             description="Every input line with its fate: kept, dropped by which rule, or lifted into "
+                             "which sidecar field. Coloured on a terminal (unless NO_COLOR is set). For HTML "
+                             "input, the lines are those trafilatura extracted.")
+    explain.add_argument("inputs", nargs="+", metavar="FILE")
+    explain.add_argument("--format", choices=("text", "json"), default="text", dest="output_format")
+
+    rules = sub.add_parser("rules", help="list, lint or test rule files",
+                           description="Work on rule files: the shipped ones, or those below DIR.")
+    rules.add_argument("action", choices=("list", "lint", "test"),
+                       help="list: one line per rule; lint: every problem as file:line: rule: message; "
+                       "test: run every rule's removes/keeps cases")
+    rules.add_argument("dirs", nargs="*", metavar="DIR", help="rule files or directories (default: the shipped rules)")
+
+    suggest = sub.add_parser("suggest", parents=[shared], help="draft rules for recurring chrome found in a corpus",
+                             description="Find lines that recur at the start or end of many documents of one site "
+                             "and that no rule drops yet; write them as a draft rule file to review. Nothing is "
+                             "applied.")
+    suggest.add_argument("inputs", nargs="+", metavar="DIR")
+    suggest.add_argument("-o", "--output", required=True, type=Path, metavar="DRAFT.toml")
+
+    restore = sub.add_parser("restore", help="rebuild original inputs from cleaned files and their sidecars",
+                             description="Rebuild each file's first input, byte for byte, from the file and its "
+                             "sidecar, checked against the recorded sha256. In place (removing the sidecar) "
+                             "unless --to is given.")
+    restore.add_argument("inputs", nargs="+", metavar="FILE")
+    restore.add_argument("--to", metavar="DIR", type=Path, default=None,
+                         help="write restored files below DIR instead of in place")
+    return parser
+
+
+def _number(convert: Callable[[str], float], accept: Callable[[float], bool], wanted: str) -> Callable[[str], float]:
+    """An argparse type: `convert` the value and check it, or say what was wanted."""
+    def parse(value: str) -> float:
+        try:
+            number: float | None = convert(value)
+        except ValueError:
+            number = None
+        if number is None or not accept(number):
+            raise argparse.ArgumentTypeError(f"must be {wanted}, not {value!r}")
+        return number
+    return parse
+
+
+positive = _number(int, lambda n: n >= 1, "a whole number of at least 1")
+share = _number(float, lambda n: 0 <= n <= 1, "a share between 0 and 1")
+seconds = _number(float, lambda n: n > 0, "a number of seconds above 0")
+
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+def size(value: str) -> int:
+    number, unit = value.strip().upper().rstrip("B"), ""
+    if number[-1:] in _UNITS:
+        number, unit = number[:-1], number[-1]
+    if not number.isdigit() or int(number) < 1:
+        raise argparse.ArgumentTypeError(f"must be a size such as 500K, 64M or 1000000, not {value!r}")
+    return int(number) * _UNITS[unit]
+
+
+def languages(value: str) -> frozenset[str]:
+    codes = frozenset(c.strip() for c in value.split(",") if c.strip())
+    if not codes:
+        raise argparse.ArgumentTypeError("give language codes separated by commas, e.g. en,de")
+    return codes
