@@ -15,13 +15,13 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from cleaner import __version__
 from cleaner.batch.executors import Finished
-from cleaner.batch.plan import Job
+from cleaner.batch.planning import Job
 from cleaner.batch.reports import FileReport, failed_reports
 from cleaner.batch.sandbox import Sandbox
 from cleaner.batch.settings import Settings
 from cleaner.errors import CleanerError
+from cleaner.version import __version__
 
 CHUNK = 16  # documents per task: enough to amortize a task's overhead, small enough to spread the work
 CONNECT_TIMEOUT = 30.0  # seconds to reach the scheduler

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from cleaner.batch.files import Staging, read_input
 from cleaner.batch.inputs import inside
 from cleaner.batch.manifest import document_entry
-from cleaner.batch.plan import Job
+from cleaner.batch.planning import Job
 from cleaner.batch.reports import FileReport
 from cleaner.batch.reuse import reusable, reusable_shard, status, withheld
 from cleaner.batch.settings import Settings

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from cleaner.batch.documents import clean_group
-from cleaner.batch.plan import Job
+from cleaner.batch.planning import Job
 from cleaner.batch.reports import FileReport
 from cleaner.batch.settings import Settings
 from cleaner.rulebook.load import load_ruleset

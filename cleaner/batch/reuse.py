@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 
-from cleaner import __version__
 from cleaner.batch.files import content_sha256
-from cleaner.batch.plan import Job
+from cleaner.batch.planning import Job
 from cleaner.batch.settings import Settings
 from cleaner.batch.shards import ShardSummary
 from cleaner.errors import CleanerError
 from cleaner.record.sidecar import Sidecar
 from cleaner.rulebook.model import Ruleset
+from cleaner.version import __version__
 
 EMPTY = "empty input: no text"
 EMPTIED = "no text left: every line was chrome"

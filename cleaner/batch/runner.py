@@ -10,7 +10,7 @@ from pathlib import Path
 from cleaner.batch.executors import Executor, LocalExecutor
 from cleaner.batch.files import atomic_writer, remove_stale_temps
 from cleaner.batch.manifest import InOrder
-from cleaner.batch.plan import Job
+from cleaner.batch.planning import Job
 from cleaner.batch.reports import FileReport, Summary, failed_reports
 from cleaner.batch.settings import Settings
 from cleaner.rulebook.load import load_ruleset

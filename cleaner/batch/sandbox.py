@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from cleaner.batch.documents import clean_group
-from cleaner.batch.plan import Job
+from cleaner.batch.planning import Job
 from cleaner.batch.reports import FileReport, failed_reports
 from cleaner.batch.settings import Settings
 from cleaner.errors import CleanerError

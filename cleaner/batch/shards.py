@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cleaner import __version__
 from cleaner.batch.files import atomic_writer
 from cleaner.core import clean_bytes
 from cleaner.errors import CleanerError
@@ -28,6 +27,7 @@ from cleaner.options import Options
 from cleaner.record.sidecar import escape_surrogates, to_sidecar
 from cleaner.rulebook.model import Ruleset
 from cleaner.text.decode import DecodeError
+from cleaner.version import __version__
 
 SUFFIXES = (".jsonl", ".jsonl.gz")
 SCHEMA = "corpus-cleaner/shard/1"

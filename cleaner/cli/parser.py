@@ -5,9 +5,9 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from cleaner import __version__
 from cleaner.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
 from cleaner.options import DEFAULT_GUARD
+from cleaner.version import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:

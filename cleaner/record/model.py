@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cleaner import __version__
 from cleaner.options import Options
+from cleaner.version import __version__
 
 
 @dataclass(frozen=True)
