@@ -278,3 +278,36 @@ def test_max_bytes_sizes(size: str, ok: bool) -> None:
     else:
         with pytest.raises(ArgumentTypeError):
             _size(size)
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds worker processes through /proc")
+def test_a_worker_that_dies_fails_its_documents_and_the_run_ends(tmp_path: Path) -> None:
+    """A worker killed mid-run (a crash, the OOM killer) must not hang the run: its documents fail, it ends."""
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    sources = sorted(SLICE.glob("text-*/*.txt"))
+    for n in range(800):
+        (corpus / f"doc{n:04d}.txt").write_bytes(sources[n % len(sources)].read_bytes())
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "clean", str(corpus), "-o", str(out), "--jobs", "2",
+                             "--quiet"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(out.glob("*.meta.json")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    servers = [pid for pid in _children(proc.pid) if b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    workers = [pid for server in servers for pid in _children(server)]
+    assert workers, "no worker process found"
+    os.kill(workers[0], signal.SIGKILL)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in err
+    assert "worker process died" in err
+    written = len(list(out.glob("*.txt")))
+    failed = sum("worker process died" in line for line in err.splitlines())
+    assert 0 < written < 800 and written + failed == 800

@@ -13,11 +13,13 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
 from cleaner.batch.documents import clean_group
 from cleaner.batch.planning import Job
-from cleaner.batch.reports import FileReport
+from cleaner.batch.reports import FileReport, failed_reports
 from cleaner.batch.settings import Settings
 from cleaner.rulebook.load import load_ruleset
 from cleaner.rulebook.model import Ruleset
@@ -69,14 +71,20 @@ class LocalExecutor:
                     yield start, sandbox.clean(group)
             return
         # Workers start from a fresh interpreter, not a copy of this process: its job
-        # list would otherwise count again in every worker as the corpus grows.
+        # list would otherwise count again in every worker as the corpus grows. A
+        # worker that dies (a crash in a C library, the OOM killer) breaks the pool:
+        # the groups not yet back are reported as failed, and the run ends instead of hanging.
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         size = max(1, min(GROUP, len(jobs) // (processes * 8)))
         context = multiprocessing.get_context(method)
-        with context.Pool(processes, _init_worker, (list(rule_dirs), settings)) as pool:
-            starts = [start for start, _ in groups(jobs, size)]
-            # In job order, so the manifest streams out in input order: nothing is collected.
-            yield from zip(starts, pool.imap(_work, (group for _, group in groups(jobs, size))))
+        with ProcessPoolExecutor(processes, context, _init_worker, (list(rule_dirs), settings)) as pool:
+            pending = [(start, pool.submit(_work, group)) for start, group in groups(jobs, size)]
+            for start, future in pending:  # in job order, so the manifest streams out in input order
+                try:
+                    yield start, future.result()
+                except BrokenProcessPool as exc:
+                    yield start, failed_reports([(job.given, f"worker process died ({exc})")
+                                                 for job in jobs[start:start + size]])
 
 
 _worker: tuple[Ruleset, Settings] | None = None
