@@ -9,6 +9,11 @@ the devset's own score.py, beside baselines computed in the same run:
   text-page    the whole page as text, scored against itself
   html         the HTML pages (--glob '*.html.gz'), scored against text-page
 
+corpus-cleaner runs with each --content mode (rules, model, auto). The
+model's figures here are on the pages it was trained on: the cross-validated
+ones (each page scored by a model that did not see it) come from
+`python tools/train_line_model.py`.
+
 Baselines: no cleaning (the input as it is), and trafilatura alone on the
 HTML (the installed version; its defaults, and with include_comments=False,
 which is what corpus-cleaner uses). Prints a Markdown table.
@@ -26,6 +31,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+CONTENT = ("rules", "model", "auto")
 SCORE_LINE = re.compile(r"kept ([\d.]+) \((\d+)/(\d+)\)\s+removed ([\d.]+) \((\d+)/(\d+)\)")
 
 
@@ -76,9 +82,11 @@ def main() -> None:
         for mode in ("text-recall", "text-page"):
             kept, removed = score(devset, devset / mode, devset / mode)
             rows.append((mode, "no cleaning", kept, removed, ""))
-            seconds = run_cleaner([str(devset / mode), "-o", str(work / mode), "--jobs", str(args.jobs)])
-            kept, removed = score(devset, devset / mode, work / mode)
-            rows.append((mode, "corpus-cleaner", kept, removed, f"{seconds:.1f} s"))
+            for content in CONTENT:
+                out = work / f"{mode}-{content}"
+                seconds = run_cleaner([str(devset / mode), "-o", str(out), "--jobs", str(args.jobs), "--content", content])
+                kept, removed = score(devset, devset / mode, out)
+                rows.append((mode, f"corpus-cleaner --content {content}", kept, removed, f"{seconds:.1f} s"))
         page = devset / "text-page"
         for label, comments in ((f"trafilatura {trafilatura.__version__}, defaults", True),
                                 (f"trafilatura {trafilatura.__version__}, include_comments=False", False)):
@@ -86,10 +94,12 @@ def main() -> None:
             seconds = run_trafilatura(devset / "html", out, comments, args.jobs)
             kept, removed = score(devset, page, out)
             rows.append(("html", label, kept, removed, f"{seconds:.1f} s"))
-        seconds = run_cleaner([str(devset / "html"), "--glob", "*.html.gz", "-o", str(work / "html"),
-                               "--jobs", str(args.jobs)])
-        kept, removed = score(devset, page, work / "html")
-        rows.append(("html", "corpus-cleaner", kept, removed, f"{seconds:.1f} s"))
+        for content in CONTENT:
+            out = work / f"html-{content}"
+            seconds = run_cleaner([str(devset / "html"), "--glob", "*.html.gz", "-o", str(out),
+                                   "--jobs", str(args.jobs), "--content", content])
+            kept, removed = score(devset, page, out)
+            rows.append(("html", f"corpus-cleaner --content {content}", kept, removed, f"{seconds:.1f} s"))
 
     print(f"devset: {devset} ({len(list((devset / 'html').glob('*.html.gz')))} pages), --jobs {args.jobs}\n")
     print("| mode | run | kept | removed | time |")

@@ -8,6 +8,7 @@ memory of the process and its children, sampled every 20 ms. Runs:
   floor (langdetect's detector)  read, ftfy, langdetect as published, write: one process
   floor (fast detector)          the same with corpus-cleaner's detector (same answers, faster)
   clean --jobs 1 / --jobs 2      the whole cleaner: decode, repair, rules, language, sidecars
+  --content model                the same, with the line model after the rules on every document
   --jobs 1, 1,000 site files     1,000 extra site files (fingerprints that never match, three rules each)
   rerun, nothing changed         --jobs 2 again into the same output: incremental skips
   --jobs 2 on the first N docs   memory on a tenth of the corpus: it should not grow with the corpus
@@ -111,6 +112,8 @@ def main() -> None:
          args.docs),
         ("floor (fast detector)", [sys.executable, "-c", FLOOR, str(corpus), str(work / "floor-b"), "fast"], args.docs),
         ("clean --jobs 1", [*clean, str(corpus), "-o", str(work / "out1"), "--jobs", "1", "--force"], args.docs),
+        ("clean --jobs 1 --content model", [*clean, str(corpus), "-o", str(work / "out5"), "--jobs", "1", "--force",
+                                            "--content", "model"], args.docs),
         ("clean --jobs 2", [*clean, str(corpus), "-o", str(work / "out2"), "--jobs", "2", "--force"], args.docs),
         ("clean --jobs 1, 1,000 site files",
          [*clean, str(corpus), "-o", str(work / "out3"), "--jobs", "1", "--rules", str(extra), "--force"], args.docs),

@@ -3,18 +3,24 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
+from cleaner.content import RULE as MODEL_RULE
 from cleaner.options import Options
 from cleaner.record.model import Dropped, Extracted, Guard, Record, Repair, Result, Source
 from cleaner.rulebook import engine
 from cleaner.rulebook.load import load_ruleset
-from cleaner.rulebook.model import FIELDS, GENERIC, Ruleset
+from cleaner.rulebook.model import FIELDS, GENERIC, Rule, Ruleset
 from cleaner.text import htmlpage, language
 from cleaner.text.decode import decode
 from cleaner.text.headline import counts, reads_as_headline
 from cleaner.text.normalize import NEWLINE_NAMES, repair_line, split_lines
+
+if TYPE_CHECKING:
+    from cleaner.content.model import LineModel
 
 TITLE_RULE = "cleaner/title"
 REDETECT_SHARE = 0.9
@@ -28,7 +34,7 @@ def default_ruleset() -> Ruleset:
 
 
 def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, options: Options = DEFAULTS, format: str = "text",
-                host: str | None = None) -> Result:
+                host: str | None = None, model: LineModel | None = None) -> Result:
     """Decode (raising DecodeError for binary input) and clean; the record carries the source's identity.
 
     format: "text", "html" (extract the article with trafilatura first), or
@@ -47,7 +53,7 @@ def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, options: Options
         text = page.text
     elif format != "text":
         raise ValueError(f"format must be text, html or auto, not {format!r}")
-    result = clean_text(text, ruleset, options=options, host=host)
+    result = clean_text(text, ruleset, options=options, host=host, model=model)
     record = result.record
     record.source = Source(hashlib.sha256(data).hexdigest(), len(data), decoded.encoding, decoded.bom, format)
     if page is not None:
@@ -60,8 +66,9 @@ def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, options: Options
 
 
 def clean_text(text: str, ruleset: Ruleset | None = None, *, options: Options = DEFAULTS,
-               host: str | None = None) -> Result:
-    """Clean one document's text. `host`, when known, identifies the site before any fingerprint."""
+               host: str | None = None, model: LineModel | None = None) -> Result:
+    """Clean one document's text. `host`, when known, identifies the site before any fingerprint;
+    `model` is the line model `options.content` calls for (default: the shipped one)."""
     ruleset = ruleset or default_ruleset()
     split = split_lines(text)
     normalized: Counter[str] = Counter()
@@ -90,6 +97,15 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, options: Options = 
             lang, prob = language.detect(remaining)
 
     guarded = _guard(lines, outcome, options.guard) if options.guard is not None else None
+    model_scores: dict[int, float] = {}  # each line's score, where the model ran
+    if options.content != "rules":
+        from cleaner.content import model as line_model
+        from cleaner.content import select
+
+        alive = outcome.alive(len(lines))
+        if options.content == "model" or select.reads_as_page([lines[i] for i in alive]):
+            model_scores = _model_and_rules(lines, outcome, ruleset.rules_for(site, language.known(lang)),
+                                            model or line_model.shipped())
 
     values: dict[str, list[str]] = {f: [] for f in FIELDS}
     for ex in outcome.extracted:
@@ -105,7 +121,8 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, options: Options = 
     out = "\n\n".join(lines[i] for i in alive) + "\n" if alive else ""
     kept_at = {at[i] for i in alive}
     dropped = [
-        Dropped(at[i] + 1, rule, lines[i], None if split.lines[at[i]] == lines[i] else split.lines[at[i]])
+        Dropped(at[i] + 1, rule, lines[i], None if split.lines[at[i]] == lines[i] else split.lines[at[i]],
+                model_scores[i] if rule == MODEL_RULE else None)
         for i, rule in sorted(outcome.dropped.items())
     ]
     dropped_at = {at[i] for i in outcome.dropped}
@@ -126,10 +143,38 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, options: Options = 
         lines=len(split.lines), newline=newline,
         newline_exceptions=[(i + 1, n) for i, n in enumerate(names) if n != newline],
         paragraph_lines=[at[i] + 1 for i in alive], raw_lines=raw_lines,
-        counts=counts(out, len(alive)), ruleset=ruleset.digest, rules=ruleset.effective_digest(site),
-        guard=guarded,
+        counts=counts(out, len(alive)), ruleset=ruleset.digest, rules=rules_digest(ruleset, site, options, model),
+        guard=guarded, scores={at[i] + 1: score for i, score in sorted(model_scores.items())},
     )
     return Result(out, record)
+
+
+def _model_and_rules(lines: list[str], outcome: engine.Outcome, rules: Sequence[Rule], model: LineModel) -> dict[int, float]:
+    """The line model to its fixed point, then the rules again (a zoned rule sees new neighbours once the
+    model's lines are gone), until neither drops a line: cleaning the output again then changes nothing.
+    Returns the scores of the lines the model dropped and of the lines left."""
+    from cleaner.content.select import model_drops
+
+    dropped: dict[int, float] = {}
+    while True:
+        by_model, kept = model_drops(lines, outcome.alive(len(lines)), model)
+        for i in by_model:
+            outcome.drop(i, MODEL_RULE)
+        dropped.update(by_model)
+        if not by_model or not engine.run(lines, rules, outcome):
+            return {**dropped, **{i: s for i, s in kept.items() if i not in outcome.dropped}}
+
+
+def rules_digest(ruleset: Ruleset, site: str | None, options: Options, model: LineModel | None = None) -> str:
+    """What a document's cleaning depends on besides its input and options: its effective rules (see
+    Ruleset.effective_digest), and the line model where options.content calls for one."""
+    rules = ruleset.effective_digest(site)
+    if options.content == "rules":
+        return rules
+    from cleaner.content.model import shipped
+
+    used = model or shipped()
+    return "sha256:" + hashlib.sha256(f"{rules}\n{used.digest}".encode()).hexdigest()
 
 
 def _guard(lines: list[str], outcome: engine.Outcome, limit: float) -> Guard | None:

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 TITLE_MODES = ("keep", "drop")
+CONTENT_MODES = ("rules", "model", "auto")
 DEFAULT_GUARD = 0.5  # generic rules may take at most this share of a document's words
 
 
@@ -13,11 +14,13 @@ DEFAULT_GUARD = 0.5  # generic rules may take at most this share of a document's
 class Options:
     """`title`: keep the headline as the first paragraph or drop it to the sidecar; `ftfy`: repair
     encoding damage; `guard`: the largest share of a document's words generic rules may remove
-    (None: no limit). Invalid values raise ValueError."""
+    (None: no limit); `content`: what finds the article, `rules` alone, the line `model` after them,
+    or the model only where a document reads as a whole page (`auto`). Invalid values raise ValueError."""
 
     title: str = "keep"
     ftfy: bool = True
     guard: float | None = DEFAULT_GUARD
+    content: str = "rules"
 
     def __post_init__(self) -> None:
         if self.title not in TITLE_MODES:
@@ -26,14 +29,23 @@ class Options:
             raise ValueError(f"ftfy must be true or false, not {self.ftfy!r}")
         if self.guard is not None and (isinstance(self.guard, bool) or not 0 <= self.guard <= 1):
             raise ValueError(f"guard must be a share between 0 and 1, not {self.guard!r}")
+        if self.content not in CONTENT_MODES:
+            raise ValueError(f"content must be one of {', '.join(CONTENT_MODES)}, not {self.content!r}")
 
     def as_record(self) -> dict[str, Any]:
-        """As the sidecar states them (its `options` field)."""
-        return asdict(self)
+        """As the sidecar states them (its `options` field). `content` is stated where it is not
+        `rules`: sidecars of rules-only runs read as they did before the model came."""
+        stated = asdict(self)
+        if self.content == "rules":
+            del stated["content"]
+        return stated
 
     @classmethod
     def from_record(cls, value: Any) -> Options:
         """The options a sidecar states; ValueError (or TypeError) if it states something else."""
-        if not isinstance(value, dict) or set(value) != {"title", "ftfy", "guard"}:
+        if not isinstance(value, dict) or not {"title", "ftfy", "guard"} <= set(value) <= {*_FIELDS}:
             raise ValueError(f"not a record of options: {value!r}")
         return cls(**value)
+
+
+_FIELDS = ("title", "ftfy", "guard", "content")

@@ -13,6 +13,7 @@ from cleaner.batch.files import content_sha256
 from cleaner.batch.planning import Job
 from cleaner.batch.settings import Settings
 from cleaner.batch.shards import ShardSummary
+from cleaner.core import rules_digest
 from cleaner.errors import CleanerError
 from cleaner.record.sidecar import Sidecar
 from cleaner.rulebook.model import Ruleset
@@ -49,7 +50,7 @@ def reusable(job: Job, data: bytes, compression: str | None, ruleset: Ruleset, s
             and source.sha256 == hashlib.sha256(data).hexdigest()
             and earlier.compression == compression
             and job.format in ("auto", source.format)
-            and record.rules == ruleset.effective_digest(record.site)
+            and record.rules == rules_digest(ruleset, record.site, settings.options)
             and earlier.filtered == withheld(record.lang, not record.counts["chars"], bool(record.dropped),
                                              settings.langs)
         )

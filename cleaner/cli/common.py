@@ -41,6 +41,8 @@ def chosen(args: argparse.Namespace) -> Chosen:
         options = replace(options, title=args.title)
     if args.guard is not None:
         options = replace(options, guard=guard_option(args.guard))
+    if args.content is not None:
+        options = replace(options, content=args.content)
     return Chosen(config, [*config.rules, *args.rules], options, args.globs or list(config.globs))
 
 

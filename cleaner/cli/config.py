@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.errors import UsageError
-from cleaner.options import DEFAULT_GUARD, TITLE_MODES, Options
+from cleaner.options import CONTENT_MODES, DEFAULT_GUARD, TITLE_MODES, Options
 
-_KEYS = {"rules", "title", "globs", "jobs", "normalize", "guard"}
+_KEYS = {"rules", "title", "globs", "jobs", "normalize", "guard", "content"}
 _NORMALIZE_KEYS = {"ftfy"}
 
 
@@ -73,13 +73,16 @@ def load_config(path: Path | None) -> Config:
     guard = table.get("guard", DEFAULT_GUARD)
     if not isinstance(guard, (int, float)) or isinstance(guard, bool) or not 0 <= guard <= 1:
         raise ConfigError(f"{path}: guard must be a share between 0 and 1")
+    content = table.get("content", "rules")
+    if content not in CONTENT_MODES:
+        raise ConfigError(f"{path}: content must be one of {', '.join(CONTENT_MODES)}, not {content!r}")
     base = path.parent
     return Config(
         path=path,
         rules=tuple(str(base / r) for r in rules),
         globs=tuple(globs) or ("*.txt",),
         jobs=jobs,
-        options=Options(title=title, ftfy=ftfy, guard=guard_option(float(guard))),
+        options=Options(title=title, ftfy=ftfy, guard=guard_option(float(guard)), content=content),
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cleaner.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
-from cleaner.options import DEFAULT_GUARD
+from cleaner.options import CONTENT_MODES, DEFAULT_GUARD
 from cleaner.version import __version__
 
 
@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     shared.add_argument("--guard", type=share, default=None, metavar="SHARE",
                         help="the largest share of a document's words generic rules may remove; past it, every "
                         f"line they dropped is put back and the sidecar says so (default {DEFAULT_GUARD}; 1: no limit)")
+    shared.add_argument("--content", choices=CONTENT_MODES, default=None,
+                        help="what finds the article: rules alone (default), the line model after them on every "
+                        "document (model), or only where a document reads as a whole page (auto)")
     shared.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"give up on a document after this long, naming the rule at work (default {DEFAULT_TIMEOUT:g})")
 

@@ -33,7 +33,7 @@ def compose(earlier: Sidecar, earlier_text: str, later: Sidecar, later_text: str
     dropped = list(first_record.dropped)
     for d in then.dropped:
         text = first(d.line)
-        dropped.append(Dropped(original(d.line), d.rule, d.text, text if text != d.text else None))
+        dropped.append(Dropped(original(d.line), d.rule, d.text, text if text != d.text else None, d.score))
     new_paragraphs = later_text[:-1].split("\n\n") if later_text else []
     at_paragraph = set(paragraphs)
     raw_lines = [(line, text) for line, text in raw.items() if line not in at_paragraph]  # blank lines

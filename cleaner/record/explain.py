@@ -24,6 +24,7 @@ class Fate:
     rule: str | None = None
     field: str | None = None  # where an extract rule put the value
     value: str | None = None
+    score: float | None = None  # the line model's score, where it ran
 
 
 def fates(result: Result) -> list[Fate]:
@@ -37,11 +38,12 @@ def fates(result: Result) -> list[Fate]:
     for n in range(1, record.lines + 1):
         e = lifted.get(n)
         lift = {"field": e.field, "value": e.value} if e else {}
+        score = record.scores.get(n)
         if n in dropped:
             d = dropped[n]
-            out.append(Fate(n, "lifted" if e and e.rule == d.rule else "dropped", d.text, d.rule, **lift))
+            out.append(Fate(n, "lifted" if e and e.rule == d.rule else "dropped", d.text, d.rule, score=score, **lift))
         elif n in kept:
-            out.append(Fate(n, "kept", kept[n], e.rule if e else None, **lift))
+            out.append(Fate(n, "kept", kept[n], e.rule if e else None, score=score, **lift))
         else:
             out.append(Fate(n, "blank", ""))
     return out
@@ -85,7 +87,10 @@ def as_text(result: Result, path: str, colour: bool) -> str:
 
 
 def _label(fate: Fate) -> str:
-    """What acted on the line: the rule, and the field an extract rule filled (its value is in --format json)."""
+    """What acted on the line: the rule, and the field an extract rule filled (its value is in --format json);
+    the line model's score where it ran."""
     if fate.field:
-        return f"{fate.rule} -> {fate.field}"
-    return fate.rule or ("kept" if fate.fate == "kept" else "")
+        label = f"{fate.rule} -> {fate.field}"
+    else:
+        label = fate.rule or ("kept" if fate.fate == "kept" else "")
+    return label if fate.score is None else f"{label} {fate.score:.2f}"

@@ -17,6 +17,7 @@ class Dropped:
     rule: str
     text: str  # the line as the rules saw it (repaired, spaces folded)
     raw: str | None = None  # the input line exactly, where it differs from `text`
+    score: float | None = None  # for a line the content model dropped: its score
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class Record:
     cleaner: str = __version__
     source: Source | None = None  # None for text given as text (clean_text)
     html: dict[str, object] | None = None  # trafilatura's metadata, for HTML input
+    scores: dict[int, float] = field(default_factory=dict)  # input line -> the line model's score, where it ran
+    # (not in the sidecar, which keeps the scores of the lines the model dropped; explain shows them all)
 
 
 @dataclass(frozen=True)

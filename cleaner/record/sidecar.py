@@ -68,7 +68,8 @@ class Sidecar:
             "guard": None if r.guard is None else {"limit": r.guard.limit, "share": r.guard.share,
                                                    "lines": r.guard.lines, "rules": r.guard.rules},
             "dropped": [
-                {"line": d.line, "rule": d.rule, "text": d.text, **({"raw": d.raw} if d.raw is not None else {})}
+                {"line": d.line, "rule": d.rule, "text": d.text, **({"raw": d.raw} if d.raw is not None else {}),
+                 **({"score": d.score} if d.score is not None else {})}
                 for d in r.dropped
             ],
             "extracted": [
@@ -96,7 +97,7 @@ class Sidecar:
                 site=data["site"], lang=data["lang"]["code"], lang_prob=data["lang"]["prob"], title=data["title"],
                 fields={name: data[name] for name in _FOUND}, captions=list(data["captions"]),
                 options=Options.from_record(data["options"]),
-                dropped=[Dropped(d["line"], d["rule"], d["text"], d.get("raw")) for d in data["dropped"]],
+                dropped=[Dropped(d["line"], d["rule"], d["text"], d.get("raw"), d.get("score")) for d in data["dropped"]],
                 extracted=[Extracted(e["line"], e["field"], e["value"], e["rule"], e["kept"]) for e in data["extracted"]],
                 ftfy=[Repair(f["line"], tuple(f["fixes"])) for f in data["repairs"]["ftfy"]],
                 normalized=dict(data["repairs"]["normalize"]), lines=layout["lines"], newline=layout["newline"],

@@ -134,6 +134,11 @@ def factory():
     return made
 
 
+def known(lang: str) -> str | None:
+    """A detected language as rules take it: None where it is undetermined."""
+    return None if lang == UNDETERMINED else lang
+
+
 def detect(text: str) -> tuple[str, float]:
     """(ISO 639-1 code as langdetect names it, probability rounded to 4 places), or ("und", 0.0)."""
     if next(islice(_LETTER.finditer(text), MIN_LETTERS - 1, None), None) is None:

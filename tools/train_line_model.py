@@ -1,0 +1,268 @@
+"""Train the line model on the devset, report cross-validated figures, and write the shipped model.
+
+usage: python tools/train_line_model.py [--devset DIR] [--cache DIR] [--folds 5] [--thresholds 0.2,0.3,0.4]
+                                        [--content model,auto] [--threshold T] [--write] [--jobs N]
+
+Needs the `train` extra (scikit-learn): pip install -e '.[train]'.
+
+Data: the devset only (../shared/devset). Units are the lines the rules leave
+of each page's dumps (text-page, and text-recall, so that the model also
+learns what an article dump with little chrome looks like), exactly what the
+model sees at run time.
+Labels are weak: a line is article text when trafilatura's extraction of the
+same page's HTML holds it (the same line, or for lines of 25 characters or
+more, a part of the extraction; both compared in NFKC without list markers); a line holding one of the page's `with`
+snippets is article text and one holding a `without` snippet is not, and
+those lines weigh SNIPPET_WEIGHT times as much.
+
+Cross-validation: pages are split into folds (seeded); each fold's pages are
+cleaned with `--content model` by a model trained on the other folds, through
+the real pipeline (rules, model to a fixed point, fallback block, title), for
+text-page and text-recall, and scored with the devset's score.py. These are
+the figures to quote; figures on training pages are not evidence.
+
+With --write, a model trained on every page goes to cleaner/content/line-model.json,
+and the digest of the training data (every devset file read) is printed for
+the README. Deterministic: the same data gives the same bytes.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+MODEL = REPO / "cleaner" / "content" / "line-model.json"
+SEED = 0
+SNIPPET_WEIGHT = 3.0
+NBINS = 10
+C = 1.0
+BINNED = ["log_chars", "log_words", "alpha_share", "digit_share", "upper_share", "punct_share", "cap_word_share",
+          "stop_share", "docfreq_share", "mean_word_len", "rel_pos", "log_pos", "log_pos_end", "log_chars@-1",
+          "log_chars@+1", "log_chars@win3", "stop_share@win3", "log_dist_block", "log_dist_prose", "doc_log_lines",
+          "s1_logit", "s1_win2", "s1_win5", "s1_log_dist_block"]
+_SPACES = re.compile(r"\s+")
+_LIST_MARK = re.compile(r"^[*+\-•·▪–]\s*")
+
+
+def _fold(text: str) -> str:
+    """A line as labels compare it: NFKC, white space folded, a leading list marker gone (trafilatura
+    writes list items as `- item`, text dumps as `* item`)."""
+    return _LIST_MARK.sub("", _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip())
+
+
+def _extract(path: Path) -> str:
+    from trafilatura import extract
+
+    return extract(gzip.decompress(path.read_bytes()), include_comments=False) or ""
+
+
+def extractions(devset: Path, ids: list[str], cache: Path | None, jobs: int) -> dict[str, str]:
+    """trafilatura's text of each page's HTML (kept in `cache` between runs)."""
+    cached = cache / "extractions.json" if cache else None
+    if cached and cached.is_file():
+        found = json.loads(cached.read_text("utf-8"))
+        if set(ids) <= set(found):
+            return found
+    with ProcessPoolExecutor(jobs) as pool:
+        texts = dict(zip(ids, pool.map(_extract, [devset / "html" / f"{i}.html.gz" for i in ids], chunksize=8)))
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(texts, ensure_ascii=False), "utf-8")
+    return texts
+
+
+def labels(lines: list[str], extraction: str, page: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's label (1 article text) and weight."""
+    extracted = [_fold(x) for x in extraction.split("\n")]
+    exact = {x for x in extracted if x}
+    joined = " ".join(x for x in extracted if x)
+    folded = [_fold(line) for line in lines]
+    y = np.array([line in exact or (len(line) >= 25 and line in joined) for line in folded], dtype=float)
+    w = np.ones(len(lines))
+    for k, line in enumerate(lines):
+        if any(s.strip() and s.strip() in line for s in page["with"]):
+            y[k], w[k] = 1.0, SNIPPET_WEIGHT
+        elif any(s.strip() and s.strip() in line for s in page["without"]):
+            y[k], w[k] = 0.0, SNIPPET_WEIGHT
+    return y, w
+
+
+def rules_lines(text: str) -> list[str]:
+    """The lines the rules leave of a document: what the model sees."""
+    from cleaner import clean_text
+    from cleaner.core import default_ruleset
+
+    out = clean_text(text, default_ruleset()).text
+    return out[:-1].split("\n\n") if out else []
+
+
+class Data:
+    """Per page and dump: lines, features, labels, weights. A page's dumps stay together in folds."""
+
+    def __init__(self, devset: Path, cache: Path | None, jobs: int, modes: list[str]) -> None:
+        from cleaner.content.features import doc_features
+
+        self.pages = [json.loads(line) for line in (devset / "pages.jsonl").read_text("utf-8").splitlines() if line.strip()]
+        self.ids = [p["id"] for p in self.pages]
+        self.modes = modes
+        texts = extractions(devset, self.ids, cache, jobs)
+        self.X, self.y, self.w = {}, {}, {}
+        for page in self.pages:
+            for mode in modes:
+                key = (page["id"], mode)
+                lines = rules_lines((devset / mode / f"{page['id']}.txt").read_text("utf-8"))
+                self.X[key], _ = doc_features(lines)
+                self.y[key], self.w[key] = labels(lines, texts[page["id"]], page)
+
+    def keys(self, ids: list[str]) -> list[tuple[str, str]]:
+        return [(i, mode) for i in ids for mode in self.modes]
+
+    def stack(self, ids: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        keys = self.keys(ids)
+        return (np.concatenate([self.X[k] for k in keys]), np.concatenate([self.y[k] for k in keys]),
+                np.concatenate([self.w[k] for k in keys]))
+
+
+def fit_stage(X: np.ndarray, y: np.ndarray, w: np.ndarray, names: list[str]) -> dict:
+    """Logistic regression on standardized columns plus one-hot quantile bins of the BINNED columns."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = X.mean(0), X.std(0)
+    scale[scale < 1e-9] = 1.0
+    binned, blocks = [], []
+    for col, name in enumerate(names):
+        if name in BINNED:
+            edges = np.unique(np.quantile(X[:, col], np.linspace(0, 1, NBINS + 1)[1:-1]))
+            if len(edges):
+                onehot = np.zeros((len(X), len(edges) + 1))
+                onehot[np.arange(len(X)), np.searchsorted(edges, X[:, col], side="right")] = 1.0
+                binned.append((col, edges))
+                blocks.append(onehot)
+    design = np.concatenate([(X - mean) / scale, *blocks], axis=1)
+    fitted = LogisticRegression(C=C, solver="lbfgs", max_iter=3000, tol=1e-4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted.fit(design, y, sample_weight=w)
+    coef = fitted.coef_[0]
+    k = X.shape[1]
+    out = {"features": names, "mean": _r(mean), "scale": _r(scale), "coef": _r(coef[:k]),
+           "intercept": round(float(fitted.intercept_[0]), 6), "binned": []}
+    for col, edges in binned:
+        out["binned"].append({"feature": names[col], "col": col, "edges": _r(edges), "coef": _r(coef[k:k + len(edges) + 1])})
+        k += len(edges) + 1
+    return out
+
+
+def _r(values: np.ndarray) -> list[float]:
+    """Six decimals: the same bytes from the same data, whatever the last bits of the arithmetic."""
+    return [round(float(v), 6) for v in values]
+
+
+def fit_model(data: Data, ids: list[str], threshold: float) -> dict:
+    """Stage 1 on the pages' features; stage 2 on stage 1's out-of-fold scores (an inner 3-way split)."""
+    from cleaner.content import features
+    from cleaner.content.model import Stage
+
+    X, y, w = data.stack(ids)
+    stage1 = fit_stage(X, y, w, features.FEATURE_NAMES)
+    inner = [ids[k::3] for k in range(3)]
+    rows = []
+    for k in range(3):
+        part = fit_stage(*data.stack([i for j in range(3) if j != k for i in inner[j]]), features.FEATURE_NAMES)
+        scorer = Stage.from_json(part)
+        rows += [(key, np.concatenate([data.X[key], features.stage2_features(scorer.proba(data.X[key]))], axis=1))
+                 for key in data.keys(inner[k])]
+    order = {key: n for n, key in enumerate(data.keys(ids))}
+    rows.sort(key=lambda r: order[r[0]])
+    X2 = np.concatenate([r[1] for r in rows])
+    stage2 = fit_stage(X2, y, w, features.FEATURE_NAMES + features.S2_NAMES)
+    return {"format": 1, "threshold": threshold, "stage1": stage1, "stage2": stage2,
+            "trained_on": "devset text-page and text-recall: the lines the rules leave; labels from "
+                          "trafilatura's extraction of each page's HTML and the pages' snippets"}
+
+
+def score(devset: Path, mode: str, out: Path) -> tuple[float, float]:
+    said = subprocess.run([sys.executable, str(devset / "score.py"), str(devset / mode), str(out), "--show", "0"],
+                          capture_output=True, text=True, check=True).stdout
+    found = re.search(r"kept ([\d.]+) .*removed ([\d.]+)", said)
+    assert found, said
+    return float(found.group(1)), float(found.group(2))
+
+
+def data_digest(devset: Path, ids: list[str]) -> str:
+    """sha256 over every devset file the training reads, in a fixed order."""
+    digest = hashlib.sha256((devset / "pages.jsonl").read_bytes())
+    for i in ids:
+        for part in (f"html/{i}.html.gz", f"text-page/{i}.txt", f"text-recall/{i}.txt"):
+            digest.update((devset / part).read_bytes())
+    return "sha256:" + digest.hexdigest()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--devset", type=Path, default=REPO.parent / "shared" / "devset")
+    parser.add_argument("--cache", type=Path, default=None, help="keep trafilatura's extractions here between runs")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--thresholds", default="0.3,0.4,0.5", help="thresholds to cross-validate")
+    parser.add_argument("--threshold", type=float, default=0.4, help="the threshold the written model carries")
+    parser.add_argument("--write", action="store_true", help="train on every page and write the shipped model")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--content", default="model,auto", help="the --content modes to cross-validate")
+    parser.add_argument("--modes", default="text-page,text-recall", help="the dumps whose lines train the model")
+    args = parser.parse_args(argv)
+    from cleaner import Options, clean_text
+    from cleaner.content.model import LineModel
+    from cleaner.core import default_ruleset
+
+    started = time.time()
+    data = Data(args.devset, args.cache, args.jobs, args.modes.split(","))
+    print(f"{len(data.ids)} pages, {args.modes}: {sum(len(v) for v in data.y.values())} lines "
+          f"({sum(v.sum() for v in data.y.values()):.0f} article) in {time.time() - started:.0f} s", file=sys.stderr)
+    if args.folds > 1:
+        order = list(np.random.RandomState(SEED).permutation(len(data.ids)))
+        folds = [[data.ids[n] for n in sorted(order[k::args.folds])] for k in range(args.folds)]
+        thresholds = [float(t) for t in args.thresholds.split(",")]
+        print("| --content | threshold | text-page kept | text-page removed | text-recall kept | text-recall removed |")
+        print("|---|---|---|---|---|---|")
+        with tempfile.TemporaryDirectory() as tmp:
+            models = [fit_model(data, [i for j, f in enumerate(folds) if j != k for i in f], 0.5)
+                      for k in range(args.folds)]
+            for content in args.content.split(","):
+                for threshold in thresholds:
+                    row = []
+                    for mode in ("text-page", "text-recall"):
+                        out = Path(tmp, f"{content}-{threshold}-{mode}")
+                        out.mkdir()
+                        for fold, weights in zip(folds, models):
+                            model = LineModel.from_json({**weights, "threshold": threshold})
+                            for i in fold:
+                                text = (args.devset / mode / f"{i}.txt").read_text("utf-8")
+                                result = clean_text(text, default_ruleset(), options=Options(content=content),
+                                                    model=model)
+                                (out / f"{i}.txt").write_text(result.text, "utf-8")
+                        row += score(args.devset, mode, out)
+                    print(f"| {content} | {threshold} | " + " | ".join(f"{v:.4f}" for v in row) + " |", flush=True)
+    if args.write:
+        weights = fit_model(data, data.ids, args.threshold)
+        MODEL.write_text(json.dumps(weights, separators=(",", ":")) + "\n", "utf-8")
+        print(f"wrote {MODEL.relative_to(REPO)}: sha256:{hashlib.sha256(MODEL.read_bytes()).hexdigest()}")
+        print(f"training data: {data_digest(args.devset, data.ids)}")
+    print(f"{time.time() - started:.0f} s in all", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
