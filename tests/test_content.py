@@ -122,3 +122,17 @@ def test_the_readme_names_the_data_the_model_was_trained_on() -> None:
     spec.loader.exec_module(trainer)
     ids = [json.loads(line)["id"] for line in (DEVSET / "pages.jsonl").read_text("utf-8").splitlines() if line.strip()]
     assert f"training data: `{trainer.data_digest(DEVSET, ids)}`" in (REPO / "README.md").read_text("utf-8")
+
+
+def test_the_configuration_file_chooses_the_content_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".git").mkdir()
+    shutil.copy(PAGES[0], tmp_path / "page.txt")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cleaner.toml").write_text('content = "model"\n', "utf-8")
+    assert main(["clean", "page.txt", "-o", "out", "--quiet"]) == 0
+    sidecar = json.loads((tmp_path / "out" / "page.meta.json").read_text("utf-8"))
+    assert sidecar["options"]["content"] == "model" and any(d["rule"] == RULE for d in sidecar["dropped"])
+    (tmp_path / "cleaner.toml").write_text('content = "everything"\n', "utf-8")
+    assert main(["clean", "page.txt", "-o", "out2", "--quiet"]) == 2
+    assert "content must be one of rules, model, auto" in capsys.readouterr().err

@@ -188,7 +188,7 @@ def line_features(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ---------------------------------------------------------------- densest prose block
-def best_block(score):
+def best_block(score: np.ndarray) -> tuple[int, int] | None:
     """Maximum-sum contiguous run of `score` (vectorised Kadane). Returns (i, j) inclusive, or None."""
     n = len(score)
     if n == 0:
@@ -203,7 +203,7 @@ def best_block(score):
     return i, j
 
 
-def block_features(inside_score, n):
+def block_features(inside_score: np.ndarray, n: int) -> tuple[np.ndarray, tuple[int, int] | None]:
     """inside / before / after flag and log distance to the best block of `inside_score`."""
     out = np.zeros((n, 4))
     bb = best_block(inside_score)
@@ -220,7 +220,7 @@ def block_features(inside_score, n):
     return out, bb
 
 
-def prose_score(F, nch):
+def prose_score(F: np.ndarray, nch: np.ndarray) -> np.ndarray:
     prose = F[:, _IX["prose"]]
     return np.where(prose > 0, nch / 80.0, -0.5)
 
@@ -241,7 +241,7 @@ CTX_NAMES = ([f"{c}@{o:+d}" for o in OFFSETS for c in CTX_COLS]
                 "doc_log_lines", "doc_prose_share"])
 
 
-def shift(A, o):
+def shift(A: np.ndarray, o: int) -> np.ndarray:
     """Row i of the result = row i+o of A (zero padded)."""
     out = np.zeros_like(A)
     n = A.shape[0]
@@ -256,7 +256,7 @@ def shift(A, o):
     return out
 
 
-def window_mean(A, w):
+def window_mean(A: np.ndarray, w: int) -> np.ndarray:
     """Centred mean over +-w rows (edges: mean over available rows)."""
     n = A.shape[0]
     cs = np.zeros((n + 1,) + A.shape[1:])
@@ -266,7 +266,7 @@ def window_mean(A, w):
     return (cs[hi] - cs[lo]) / (hi - lo)[:, None]
 
 
-def context_features(F, nch):
+def context_features(F: np.ndarray, nch: np.ndarray) -> tuple[np.ndarray, tuple[int, int] | None]:
     n = F.shape[0]
     C = F[:, _CTX_IX]
     parts = [shift(C, o) for o in OFFSETS]
@@ -303,7 +303,7 @@ S2_NAMES = (["s1_logit"] + [f"s1@{o:+d}" for o in S2_OFFSETS]
                "s1_doc_mean", "s1_doc_max", "s1_rank"])
 
 
-def stage2_features(p):
+def stage2_features(p: np.ndarray) -> np.ndarray:
     n = len(p)
     pc = np.clip(p, 1e-4, 1 - 1e-4)
     lg = np.log(pc / (1 - pc))
