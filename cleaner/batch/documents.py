@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from cleaner.batch.files import Staging, read_input
 from cleaner.batch.inputs import inside
-from cleaner.batch.manifest import document_entry
+from cleaner.batch.manifest import document_entry, shard_entry
 from cleaner.batch.planning import Job
 from cleaner.batch.reports import FileReport
 from cleaner.batch.reuse import reusable, reusable_shard, status, withheld
@@ -128,9 +128,4 @@ def _clean_shard_file(job: Job, ruleset: Ruleset, settings: Settings, report: Fi
         report.status = "unchanged"
     report.dropped.update(summary.dropped)
     report.bad_records = [(f"{job.label}:{line}", reason) for line, reason in summary.bad]
-    report.record({
-        "input": job.given, "output": job.out_rel, "sidecar": job.meta_rel, "status": "written",
-        "fresh": fresh, "format": "jsonl", "input_sha256": summary.sha256, "output_sha256": summary.output_sha256,
-        "records": summary.records, "written": summary.written, "emptied": summary.emptied,
-        "filtered": summary.filtered, "bad": len(summary.bad),
-    })
+    report.record(shard_entry(job.given, job.out_rel, job.meta_rel, summary, fresh))

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from cleaner.record.sidecar import Sidecar, escape_surrogates
 
-MANIFEST = "manifest.jsonl"
+if TYPE_CHECKING:
+    from cleaner.batch.shards import ShardSummary
+
+MANIFEST = "manifest.jsonl"  # this module is the one place that knows its keys
 
 
 def document_entry(src: str, out_rel: str, meta_rel: str, sidecar: Sidecar, status: str, fresh: bool) -> dict[str, Any]:
@@ -35,6 +38,19 @@ def document_entry(src: str, out_rel: str, meta_rel: str, sidecar: Sidecar, stat
         "dropped": len(record.dropped),
         "filtered": sidecar.filtered,
     }
+
+
+def shard_entry(src: str, out_rel: str, meta_rel: str, summary: ShardSummary, fresh: bool) -> dict[str, Any]:
+    return {
+        "input": src, "output": out_rel, "sidecar": meta_rel, "status": "written", "fresh": fresh,
+        "format": "jsonl", "input_sha256": summary.sha256, "output_sha256": summary.output_sha256,
+        "records": summary.records, "written": summary.written, "emptied": summary.emptied,
+        "filtered": summary.filtered, "bad": len(summary.bad),
+    }
+
+
+def failure_entry(src: str, reason: str) -> dict[str, Any]:
+    return {"input": src, "status": "failed", "error": reason}
 
 
 def manifest_line(entry: dict[str, Any]) -> bytes:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cleaner.batch.manifest import manifest_line
+from cleaner.batch.manifest import failure_entry, manifest_line
 
 
 @dataclass
@@ -28,7 +28,7 @@ class FileReport:
 
     def fail(self, reason: str) -> None:
         self.status, self.error = "failed", reason
-        self.record({"input": self.source, "status": "failed", "error": reason})
+        self.record(failure_entry(self.source, reason))
 
 
 def failed_reports(failures: Sequence[tuple[str, str]]) -> list[FileReport]:
