@@ -53,7 +53,7 @@ def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, options: Options
         text = page.text
     elif format != "text":
         raise ValueError(f"format must be text, html or auto, not {format!r}")
-    result = clean_text(text, ruleset, options=options, host=host, model=model)
+    result = clean_text(text, ruleset, options=options, host=host, model=model, extracted=format == "html")
     record = result.record
     record.source = Source(hashlib.sha256(data).hexdigest(), len(data), decoded.encoding, decoded.bom, format)
     if page is not None:
@@ -66,9 +66,13 @@ def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, options: Options
 
 
 def clean_text(text: str, ruleset: Ruleset | None = None, *, options: Options = DEFAULTS,
-               host: str | None = None, model: LineModel | None = None) -> Result:
+               host: str | None = None, model: LineModel | None = None, extracted: bool = False) -> Result:
     """Clean one document's text. `host`, when known, identifies the site before any fingerprint;
-    `model` is the line model `options.content` calls for (default: the shipped one)."""
+    `model` is the line model `options.content` calls for (default: the shipped one).
+
+    `extracted`: the text is what trafilatura took from an HTML page, which found the article
+    in the DOM already; the line model does not run on it (on the devset HTML it cost article
+    text and removed next to nothing more: see the README)."""
     ruleset = ruleset or default_ruleset()
     split = split_lines(text)
     normalized: Counter[str] = Counter()
@@ -98,7 +102,7 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, options: Options = 
 
     guarded = _guard(lines, outcome, options.guard) if options.guard is not None else None
     model_scores: dict[int, float] = {}  # each line's score, where the model ran
-    if options.content != "rules":
+    if options.content != "rules" and not extracted:
         from cleaner.content import model as line_model
         from cleaner.content import select
 

@@ -136,3 +136,17 @@ def test_the_configuration_file_chooses_the_content_mode(tmp_path: Path, monkeyp
     (tmp_path / "cleaner.toml").write_text('content = "everything"\n', "utf-8")
     assert main(["clean", "page.txt", "-o", "out2", "--quiet"]) == 2
     assert "content must be one of rules, model, auto" in capsys.readouterr().err
+
+
+def test_html_is_left_to_trafilatura_and_the_rules(ruleset) -> None:
+    """On extracted HTML the model cost article text and removed next to nothing (README): it does not run
+    there, and a text dump of the same page still gets it."""
+    import gzip
+
+    page = sorted((SLICE / "html").glob("*.html.gz"))[0]
+    data = gzip.decompress(page.read_bytes())
+    by_rules = clean_bytes(data, ruleset, format="html")
+    with_model = clean_bytes(data, ruleset, options=Options(content="model"), format="html")
+    assert with_model.text == by_rules.text and with_model.record.scores == {}
+    dump = (SLICE / "text-page" / page.name.replace(".html.gz", ".txt")).read_text("utf-8")
+    assert any(d.rule == RULE for d in clean_text(dump, ruleset, options=Options(content="model")).record.dropped)

@@ -3,7 +3,7 @@
 usage: python tools/train_line_model.py [--devset DIR] [--cache DIR] [--folds 5] [--thresholds 0.2,0.3,0.4]
                                         [--content model,auto] [--threshold T] [--write] [--jobs N]
 
-Needs the `train` extra (scikit-learn): pip install -e '.[train]'.
+Needs the `train` extra (LightGBM): pip install -e '.[train]'.
 
 Data: the devset only (../shared/devset). Units are the lines the rules leave
 of each page's dumps (text-page, and text-recall, so that the model also
@@ -37,7 +37,6 @@ import sys
 import tempfile
 import time
 import unicodedata
-import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -47,12 +46,6 @@ REPO = Path(__file__).resolve().parent.parent
 MODEL = REPO / "cleaner" / "content" / "line-model.json"
 SEED = 0
 SNIPPET_WEIGHT = 3.0
-NBINS = 10
-C = 1.0
-BINNED = ["log_chars", "log_words", "alpha_share", "digit_share", "upper_share", "punct_share", "cap_word_share",
-          "stop_share", "docfreq_share", "mean_word_len", "rel_pos", "log_pos", "log_pos_end", "log_chars@-1",
-          "log_chars@+1", "log_chars@win3", "stop_share@win3", "log_dist_block", "log_dist_prose", "doc_log_lines",
-          "s1_logit", "s1_win2", "s1_win5", "s1_log_dist_block"]
 _SPACES = re.compile(r"\s+")
 _LIST_MARK = re.compile(r"^[*+\-•·▪–]\s*")
 
@@ -136,60 +129,62 @@ class Data:
                 np.concatenate([self.w[k] for k in keys]))
 
 
-def fit_stage(X: np.ndarray, y: np.ndarray, w: np.ndarray, names: list[str]) -> dict:
-    """Logistic regression on standardized columns plus one-hot quantile bins of the BINNED columns."""
-    from sklearn.linear_model import LogisticRegression
-
-    mean, scale = X.mean(0), X.std(0)
-    scale[scale < 1e-9] = 1.0
-    binned, blocks = [], []
-    for col, name in enumerate(names):
-        if name in BINNED:
-            edges = np.unique(np.quantile(X[:, col], np.linspace(0, 1, NBINS + 1)[1:-1]))
-            if len(edges):
-                onehot = np.zeros((len(X), len(edges) + 1))
-                onehot[np.arange(len(X)), np.searchsorted(edges, X[:, col], side="right")] = 1.0
-                binned.append((col, edges))
-                blocks.append(onehot)
-    design = np.concatenate([(X - mean) / scale, *blocks], axis=1)
-    fitted = LogisticRegression(C=C, solver="lbfgs", max_iter=3000, tol=1e-4)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fitted.fit(design, y, sample_weight=w)
-    coef = fitted.coef_[0]
-    k = X.shape[1]
-    out = {"features": names, "mean": _r(mean), "scale": _r(scale), "coef": _r(coef[:k]),
-           "intercept": round(float(fitted.intercept_[0]), 6), "binned": []}
-    for col, edges in binned:
-        out["binned"].append({"feature": names[col], "col": col, "edges": _r(edges), "coef": _r(coef[k:k + len(edges) + 1])})
-        k += len(edges) + 1
-    return out
+STAGE2_TREES = 100  # stage 2 reads stage 1's scores: fewer trees do (measured), and the model runs faster
+TREES = {"n_estimators": 200, "num_leaves": 15, "max_depth": 6, "learning_rate": 0.1, "min_child_samples": 40, "subsample": 0.8,
+         "subsample_freq": 1, "colsample_bytree": 0.8}
 
 
-def _r(values: np.ndarray) -> list[float]:
-    """Six decimals: the same bytes from the same data, whatever the last bits of the arithmetic."""
-    return [round(float(v), 6) for v in values]
+def fit_trees(X: np.ndarray, y: np.ndarray, w: np.ndarray, names: list[str], trees: int = TREES["n_estimators"]) -> dict:
+    """Boosted trees (LightGBM, seeded and deterministic), flattened to arrays: node k of a tree tests
+    `feature[k]` against `threshold[k]`; a leaf has feature -1 and its value."""
+    import lightgbm
+
+    fitted = lightgbm.LGBMClassifier(**{**TREES, "n_estimators": trees}, random_state=SEED, deterministic=True, force_row_wise=True,
+                                     n_jobs=2, verbose=-1)
+    fitted.fit(X, y, sample_weight=w)
+    flat, depth = [], 0
+    for info in fitted.booster_.dump_model()["tree_info"]:
+        tree: dict[str, list] = {"feature": [], "threshold": [], "left": [], "right": [], "value": []}
+
+        def walk(node: dict, level: int, tree: dict[str, list] = tree) -> int:
+            nonlocal depth
+            k = len(tree["feature"])
+            for key in tree:
+                tree[key].append(0)
+            if "leaf_value" in node or "split_feature" not in node:
+                depth = max(depth, level)
+                tree["feature"][k], tree["value"][k] = -1, round(float(node.get("leaf_value", 0.0)), 6)
+                return k
+            assert node["decision_type"] == "<=", node
+            tree["feature"][k], tree["threshold"][k] = int(node["split_feature"]), float(node["threshold"])
+            tree["left"][k] = walk(node["left_child"], level + 1)
+            tree["right"][k] = walk(node["right_child"], level + 1)
+            return k
+
+        walk(info["tree_structure"], 0)
+        flat.append(tree)
+    return {"features": names, "depth": depth, "trees": flat}
 
 
 def fit_model(data: Data, ids: list[str], threshold: float) -> dict:
     """Stage 1 on the pages' features; stage 2 on stage 1's out-of-fold scores (an inner 3-way split)."""
     from cleaner.content import features
-    from cleaner.content.model import Stage
+    from cleaner.content.model import Trees
 
     X, y, w = data.stack(ids)
-    stage1 = fit_stage(X, y, w, features.FEATURE_NAMES)
+    stage1 = fit_trees(X, y, w, features.FEATURE_NAMES)
     inner = [ids[k::3] for k in range(3)]
     rows = []
     for k in range(3):
-        part = fit_stage(*data.stack([i for j in range(3) if j != k for i in inner[j]]), features.FEATURE_NAMES)
-        scorer = Stage.from_json(part)
+        part = fit_trees(*data.stack([i for j in range(3) if j != k for i in inner[j]]), features.FEATURE_NAMES)
+        scorer = Trees.from_json(part)
         rows += [(key, np.concatenate([data.X[key], features.stage2_features(scorer.proba(data.X[key]))], axis=1))
                  for key in data.keys(inner[k])]
     order = {key: n for n, key in enumerate(data.keys(ids))}
     rows.sort(key=lambda r: order[r[0]])
     X2 = np.concatenate([r[1] for r in rows])
-    stage2 = fit_stage(X2, y, w, features.FEATURE_NAMES + features.S2_NAMES)
-    return {"format": 1, "threshold": threshold, "stage1": stage1, "stage2": stage2,
+    stage2 = fit_trees(X2, y, w, features.FEATURE_NAMES + features.S2_NAMES, STAGE2_TREES)
+    return {"format": 2, "threshold": threshold, "stage1": stage1, "stage2": stage2,
             "trained_on": "devset text-page and text-recall: the lines the rules leave; labels from "
                           "trafilatura's extraction of each page's HTML and the pages' snippets"}
 

@@ -126,10 +126,10 @@ def line_features(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     # per-line string work (per line, not per character)
     low = [s.lower() for s in folded]
     toks = [_WORD.findall(s) for s in low]
-    dc = Counter(w for t in toks for w in t if len(w) <= 4 and not w.isdigit())
+    dc = Counter(w for t in toks for w in t if len(w) <= 4 and not w.isdigit())  # the page's own short words
     docfreq = {w for w, c in dc.most_common(20) if c >= 3}
-    stop = np.fromiter((sum(1 for w in t if w in STOPWORDS) for t in toks), dtype=np.float64, count=n)
-    dfs = np.fromiter((sum(1 for w in t if w in docfreq) for t in toks), dtype=np.float64, count=n)
+    stop = np.fromiter((sum(map(STOPWORDS.__contains__, t)) for t in toks), dtype=np.float64, count=n)
+    dfs = np.fromiter((sum(map(docfreq.__contains__, t)) for t in toks), dtype=np.float64, count=n)
     ntok = np.fromiter((len(t) for t in toks), dtype=np.float64, count=n)
     tokc = np.fromiter((sum(map(len, t)) for t in toks), dtype=np.float64, count=n)
     ends_s = [s.rstrip(_CLOSERS) for s in folded]
@@ -139,10 +139,13 @@ def line_features(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     endcom = np.fromiter((c in ",;、，" for c in last), dtype=np.float64, count=n)
     nsent = np.fromiter((s.count(". ") + s.count("? ") + s.count("! ") + s.count("。") for s in folded), dtype=np.float64, count=n)
     ncomma = np.fromiter((s.count(",") for s in folded), dtype=np.float64, count=n)
-    url = np.fromiter((_URL.search(s) is not None for s in folded), dtype=np.float64, count=n)
+    # every URL alternative holds "." or ":", every date a digit (a decimal digit is isdigit(), and the
+    # table sees no digit beyond the BMP): lines without them need no search
+    url = np.fromiter((("." in s or ":" in s) and _URL.search(s) is not None for s in folded), dtype=np.float64, count=n)
     mail = np.fromiter(("@" in s and _MAIL.search(s) is not None for s in folded), dtype=np.float64, count=n)
     copy = np.fromiter((_COPY.search(s) is not None for s in folded), dtype=np.float64, count=n)
-    date = np.fromiter((_DATE.search(s) is not None for s in folded), dtype=np.float64, count=n)
+    may_date = digit > 0 if cp.max(initial=0) <= 65535 else np.ones(n, dtype=bool)
+    date = np.fromiter((may and _DATE.search(s) is not None for s, may in zip(folded, may_date)), dtype=np.float64, count=n)
     bullet = np.fromiter((s.startswith(_BULLET_START) for s in folded), dtype=np.float64, count=n)
     sdig = np.fromiter((s[:1].isdigit() for s in folded), dtype=np.float64, count=n)
     c = Counter(folded)
