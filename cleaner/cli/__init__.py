@@ -21,10 +21,11 @@ def _commands() -> dict[str, Callable[[argparse.Namespace], int]]:
     from cleaner.cli.clean import clean
     from cleaner.cli.explain import explain
     from cleaner.cli.inplace import check, fix, restore
+    from cleaner.cli.report import report
     from cleaner.cli.rules import rules, suggest
 
     return {"clean": clean, "check": check, "fix": fix, "restore": restore, "explain": explain,
-            "rules": rules, "suggest": suggest}
+            "rules": rules, "suggest": suggest, "report": report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

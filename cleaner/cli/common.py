@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from dataclasses import dataclass, replace
@@ -44,6 +45,11 @@ def chosen(args: argparse.Namespace) -> Chosen:
     if args.content is not None:
         options = replace(options, content=args.content)
     return Chosen(config, [*config.rules, *args.rules], options, args.globs or list(config.globs))
+
+
+def colour_wanted() -> bool:
+    """Colour on a terminal, unless NO_COLOR is set (no-color.org) or the terminal is dumb."""
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
 def file_failed(name: str, exc: Exception) -> int:

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from cleaner.cli.common import EXIT_OK, FILE_ERRORS, chosen, file_failed
+from cleaner.cli.common import EXIT_OK, FILE_ERRORS, chosen, colour_wanted, file_failed
 from cleaner.display import shown
 
 
@@ -20,7 +19,7 @@ def explain(args: argparse.Namespace) -> int:
 
     choice = chosen(args)
     ruleset = load_ruleset(choice.rules)
-    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    colour = colour_wanted()
     status = EXIT_OK
     for name in args.inputs:
         try:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from pathlib import Path
 
-from cleaner.cli.common import EXIT_FAILED, EXIT_OK, FILE_ERRORS, chosen, file_failed
+from cleaner.cli.common import EXIT_FAILED, EXIT_OK, FILE_ERRORS, chosen, colour_wanted, file_failed
 from cleaner.display import shown
 
 
@@ -44,10 +45,26 @@ def _in_place(args: argparse.Namespace, write: bool) -> int:
             elif plan.text_changes:
                 reasons = sorted(plan.fired.items(), key=lambda kv: (-kv[1], kv[0]))
                 print(f"{shown(str(path))}: " + ", ".join(f"{rule} ×{n}" for rule, n in reasons))
+                if args.diff:
+                    sys.stdout.write(unified_diff(plan.before, plan.text.decode("utf-8"), shown(str(path)),
+                                                  colour_wanted()))
                 status = EXIT_FAILED
         except FILE_ERRORS as exc:
             status = file_failed(str(path), exc)
     return status
+
+
+_DIFF_COLOURS = {"-": "31", "+": "32", "@": "36"}
+
+
+def unified_diff(before: str, after: str, name: str, colour: bool) -> str:
+    """The file as it is against what `fix` would write, as `diff -u` shows it."""
+    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), f"a/{name}", f"b/{name}", lineterm="")
+    out = []
+    for line in lines:
+        code = _DIFF_COLOURS.get(line[:1]) if colour and not line.startswith(("---", "+++")) else None
+        out.append(f"\x1b[{code}m{line}\x1b[0m" if code else line)
+    return "\n".join(out) + "\n"
 
 
 def restore(args: argparse.Namespace) -> int:

@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", parents=[shared], help="exit 1 if cleaning would change any file (read-only)",
                            description="List each file that cleaning would change, with the rules that fire.")
     check.add_argument("inputs", nargs="+", metavar="FILE")
+    check.add_argument("--diff", action="store_true",
+                       help="also print a unified diff of each such file against what `fix` would write "
+                       "(coloured on a terminal unless NO_COLOR is set)")
 
     fix = sub.add_parser("fix", parents=[shared], help="clean files in place, writing their sidecars",
                          description="Clean each file in place and write or update its sidecar x.meta.json; "
@@ -91,6 +94,17 @@ def build_parser() -> argparse.ArgumentParser:
                              "applied.")
     suggest.add_argument("inputs", nargs="+", metavar="DIR")
     suggest.add_argument("-o", "--output", required=True, type=Path, metavar="DRAFT.toml")
+
+    report = sub.add_parser("report", help="write an HTML report of what a run removed, and stats.json",
+                            description="Read the manifest and sidecars of a `cleaner clean` run (nothing is cleaned "
+                            "again) and write REPORT_DIR/index.html (overview, rules, sites, languages, sampled "
+                            "documents), one page per sampled document, and stats.json. Opens from disk; "
+                            "nothing is fetched.")
+    report.add_argument("run", type=Path, metavar="OUTDIR", help="the output directory of a `cleaner clean` run")
+    report.add_argument("-o", "--output", type=Path, default=None, metavar="REPORT_DIR",
+                        help="where the report goes (default: OUTDIR/report)")
+    report.add_argument("--sample", type=positive, default=5, metavar="N",
+                        help="documents sampled per rule, each with its own page (default 5)")
 
     restore = sub.add_parser("restore", help="rebuild original inputs from cleaned files and their sidecars",
                              description="Rebuild each file's first input, byte for byte, from the file and its "

@@ -41,6 +41,7 @@ def fates(result: Result) -> list[Fate]:
         score = record.scores.get(n)
         if n in dropped:
             d = dropped[n]
+            score = d.score if score is None else score  # a record read from its sidecar keeps the dropped lines' scores
             out.append(Fate(n, "lifted" if e and e.rule == d.rule else "dropped", d.text, d.rule, score=score, **lift))
         elif n in kept:
             out.append(Fate(n, "kept", kept[n], e.rule if e else None, score=score, **lift))
