@@ -48,6 +48,30 @@ def make(out: Path, docs: int, seed: int = 1) -> list[Path]:
     return paths
 
 
+def make_warc(path: Path, records: int) -> int:
+    """A gzipped WARC of `records` HTML response records: the devset's pages (the tests' slice without
+    it), in turn, each on a host of its own. Returns the payload bytes."""
+    import gzip
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    devset = REPO.parent / "shared" / "devset" / "html"
+    pages = sorted((devset if devset.is_dir() else REPO / "tests" / "data" / "devset" / "html").glob("*.html.gz"))
+    total = 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for i in range(records):
+            body = gzip.decompress(pages[i % len(pages)].read_bytes())
+            total += len(body)
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"https://host{i}.example.org/{pages[i % len(pages)].name[:12]}",
+                                                          "response", payload=io.BytesIO(body), http_headers=http))
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("outdir", type=Path)

@@ -12,6 +12,8 @@ memory of the process and its children, sampled every 20 ms. Runs:
   --jobs 1, 1,000 site files     1,000 extra site files (fingerprints that never match, three rules each)
   rerun, nothing changed         --jobs 2 again into the same output: incremental skips
   --jobs 2 on the first N docs   memory on a tenth of the corpus: it should not grow with the corpus
+  WARC rows (--warc N)           a WARC of N HTML responses: trafilatura's extract alone (read with warcio,
+                                 include_comments=False) against `cleaner clean X.warc.gz --jobs 1`
 
 The README carries the latest table.
 """
@@ -26,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_corpus import make  # noqa: E402
+from make_corpus import make, make_warc  # noqa: E402
 
 FLOOR = r"""
 import sys
@@ -50,6 +52,15 @@ for path in sorted(src.rglob("*.txt")):
     out = dst / path.relative_to(src)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, "utf-8")
+"""
+EXTRACT_ALONE = r"""
+import sys
+from warcio.archiveiterator import ArchiveIterator
+from trafilatura import extract
+with open(sys.argv[1], "rb") as fh:
+    for record in ArchiveIterator(fh):
+        if record.rec_type == "response":
+            extract(record.content_stream().read(), include_comments=False)
 """
 
 
@@ -96,6 +107,8 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=20000)
     parser.add_argument("--small", type=int, default=2000)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    parser.add_argument("--warc", type=int, default=1000, help="HTML response records in the WARC rows (0: none)")
+    parser.add_argument("--only", choices=("text", "warc"), default=None, help="run only these rows")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="cleaner-bench-"))
     corpus = work / "corpus"
@@ -121,6 +134,8 @@ def main() -> None:
         (f"clean --jobs 2, first {args.small} docs", [*clean, str(small), "-o", str(work / "out4"), "--jobs", "2",
                                                       "--force"], args.small),
     ]
+    if args.only == "warc":
+        runs = []
     print(f"corpus: {args.docs} documents, {megabytes:.1f} MB; {os.cpu_count()} cores\n")
     print("| run | seconds | docs/s | MB/s | peak RSS |")
     print("|---|---|---|---|---|")
@@ -129,6 +144,20 @@ def main() -> None:
         size = megabytes * docs / args.docs
         print(f"| {label} | {seconds:.1f} | {docs / seconds:.0f} | {size / seconds:.2f} | {peak / 2**20:.0f} MB |",
               flush=True)
+    if args.warc and args.only != "text":
+        warc = work / "crawl.warc.gz"
+        payload = make_warc(warc, args.warc) / 1e6
+        timed = {}
+        for label, cmd in ((f"trafilatura extract alone, {args.warc:,} WARC payloads",
+                            [sys.executable, "-c", EXTRACT_ALONE, str(warc)]),
+                           (f"clean crawl.warc.gz --jobs 1 ({args.warc:,} HTML records)",
+                            [*clean, str(warc), "-o", str(work / "out-warc"), "--jobs", "1", "--force"])):
+            seconds, peak = measure(cmd)
+            timed[label] = seconds
+            print(f"| {label} | {seconds:.1f} | {args.warc / seconds:.0f} | {payload / seconds:.2f} | "
+                  f"{peak / 2**20:.0f} MB |", flush=True)
+        alone, whole = timed.values()
+        print(f"\nthe WARC pipeline takes {whole / alone:.2f}x trafilatura's extract alone on the same payloads")
     if not args.keep:
         import shutil
 

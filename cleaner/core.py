@@ -34,13 +34,16 @@ def default_ruleset() -> Ruleset:
 
 
 def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, options: Options = DEFAULTS, format: str = "text",
-                host: str | None = None, model: LineModel | None = None) -> Result:
+                host: str | None = None, model: LineModel | None = None, charset: str | None = None) -> Result:
     """Decode (raising DecodeError for binary input) and clean; the record carries the source's identity.
 
     format: "text", "html" (extract the article with trafilatura first), or
-    "auto" (html when the text starts like an HTML document).
+    "auto" (html when the text starts like an HTML document). `charset`: what
+    the bytes' own headers declare (an HTTP Content-Type); tried first when
+    they are not UTF-8, before an HTML page's meta tag.
     """
-    decoded = decode(data, htmlpage.declared_charset(data) if format != "text" else None)
+    declared = charset or (htmlpage.declared_charset(data) if format != "text" else None)
+    decoded = decode(data, declared)
     text, page = decoded.text, None
     if format == "auto":
         format = "html" if htmlpage.looks_like_html(text) else "text"

@@ -12,7 +12,7 @@ from cleaner.limits import DocumentTimeout, TooLarge
 from cleaner.record.sidecar import Sidecar, SidecarError, dumps, to_sidecar
 from cleaner.rulebook.load import build_ruleset, shipped_rules_dir
 
-from .conftest import SEEDS_RAW, SLICE
+from .conftest import REPO, SEEDS_RAW, SLICE
 
 
 @pytest.mark.parametrize("bad", [{"title": "middle"}, {"ftfy": "yes"}, {"guard": 1.5}, {"guard": True}])
@@ -65,3 +65,13 @@ def test_without_the_regex_parser_every_shortcut_is_off_and_outputs_stay_the_sam
     plain = build_ruleset(sources)
     assert all(r.first is None and r.needle is None and r.min_len == 0 for r in plain.all_rules())
     assert [clean_bytes(d, plain).text for d in documents] == expected
+
+
+def test_every_package_ships_in_a_wheel() -> None:
+    """pyproject.toml lists the packages (the rules ship under another name); a package left out works in an
+    editable install and is missing from `pip install .`."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "cleaner").rglob("__init__.py")}
+    assert found <= listed, sorted(found - listed)

@@ -16,7 +16,7 @@ from cleaner.batch.planning import Job
 from cleaner.batch.reports import FileReport
 from cleaner.batch.reuse import reusable, reusable_shard, status, withheld
 from cleaner.batch.settings import Settings
-from cleaner.batch.shards import clean_shard
+from cleaner.batch.shards import SHARD_KINDS, clean_shard
 from cleaner.core import clean_bytes
 from cleaner.display import shown
 from cleaner.errors import CleanerError
@@ -58,7 +58,7 @@ def clean_file(job: Job, ruleset: Ruleset, settings: Settings, staging: Staging 
     mark = staging.mark()
     try:
         _check_confined(job)
-        (_clean_shard_file if job.format == "jsonl" else _clean_document)(job, ruleset, settings, report, staging)
+        (_clean_shard_file if job.format in SHARD_KINDS else _clean_document)(job, ruleset, settings, report, staging)
         if own:
             staging.publish()
     except CleanerError as exc:
@@ -116,16 +116,17 @@ def _clean_document(job: Job, ruleset: Ruleset, settings: Settings, report: File
 
 
 def _clean_shard_file(job: Job, ruleset: Ruleset, settings: Settings, report: FileReport, staging: Staging) -> None:
-    """A JSONL shard: records cleaned into a shard of the same name (streamed, written on its own), a
+    """A shard (JSONL, Parquet, WARC/WET): records cleaned into a shard (streamed, written on its own), a
     summary sidecar beside it."""
     summary = None if settings.force else reusable_shard(job, ruleset, settings)
     fresh = summary is None
     if summary is None:
         summary = clean_shard(job.source, job.text_out, ruleset, settings.options, settings.langs, job.label,
-                              max_bytes=settings.max_bytes, timeout=settings.timeout)
+                              max_bytes=settings.max_bytes, timeout=settings.timeout,
+                              output_format=settings.output_format)
         staging.write(job.meta_out, dumps(summary.to_json()).encode("utf-8"))
     else:
         report.status = "unchanged"
     report.dropped.update(summary.dropped)
     report.bad_records = [(f"{job.label}:{line}", reason) for line, reason in summary.bad]
-    report.record(shard_entry(job.given, job.out_rel, job.meta_rel, summary, fresh))
+    report.record(shard_entry(job.given, job.out_rel, job.meta_rel, summary, fresh, job.format))

@@ -45,17 +45,21 @@ def read_input(path: Path, max_bytes: int | None = None) -> tuple[bytes, str | N
     return data, "gzip"
 
 
-def content_sha256(path: Path) -> str:
-    """sha256 of the file's content (gunzipped for a .gz name), read in chunks."""
-    digest = hashlib.sha256()
+def content_digest(path: Path) -> tuple[str, int]:
+    """sha256 and size of the file's content (gunzipped for a .gz name: a WARC's members one after the
+    other), read in chunks. A gzip file that breaks off after some content gives the digest of what
+    could be read (its records up to there are still cleaned, the break reported)."""
+    digest, size = hashlib.sha256(), 0
     opener = gzip.open if path.name.endswith(".gz") else open
     try:
         with opener(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
+                size += len(chunk)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        raise DecodeError(f"not a readable gzip file ({exc})") from None
-    return digest.hexdigest()
+        if not size:
+            raise DecodeError(f"not a readable gzip file ({exc})") from None
+    return digest.hexdigest(), size
 
 
 def _temp_for(path: Path) -> tuple[Path, BinaryIO]:

@@ -40,12 +40,12 @@ def document_entry(src: str, out_rel: str, meta_rel: str, sidecar: Sidecar, stat
     }
 
 
-def shard_entry(src: str, out_rel: str, meta_rel: str, summary: ShardSummary, fresh: bool) -> dict[str, Any]:
+def shard_entry(src: str, out_rel: str, meta_rel: str, summary: ShardSummary, fresh: bool, kind: str) -> dict[str, Any]:
     return {
         "input": src, "output": out_rel, "sidecar": meta_rel, "status": "written", "fresh": fresh,
-        "format": "jsonl", "input_sha256": summary.sha256, "output_sha256": summary.output_sha256,
+        "format": kind, "input_sha256": summary.sha256, "output_sha256": summary.output_sha256,
         "records": summary.records, "written": summary.written, "emptied": summary.emptied,
-        "filtered": summary.filtered, "bad": len(summary.bad),
+        "filtered": summary.filtered, "skipped": summary.skipped, "bad": len(summary.bad),
     }
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from cleaner.batch.inputs import expand
 from cleaner.batch.manifest import MANIFEST
-from cleaner.batch.shards import SUFFIXES as SHARD_SUFFIXES
+from cleaner.batch.records_in import kind_of, stem_of
+from cleaner.batch.records_out import output_suffix
 from cleaner.display import shown
 from cleaner.errors import UsageError
 from cleaner.record.sidecar import SUFFIX
@@ -27,7 +28,7 @@ class Job:
     src: str  # the input, as read
     out_rel: str  # the text output, relative to root (POSIX)
     meta_rel: str  # the sidecar, relative to root
-    format: str  # text, html, jsonl, or auto: decided from the content
+    format: str  # text, html, auto (decided from the content); or a shard's kind: jsonl, parquet, warc
     root: str  # OUTDIR
     given: str  # the input path as given: what the manifest says (workers may read `src` made absolute)
 
@@ -61,7 +62,8 @@ class Plan:
     refused: list[tuple[str, str]] = field(default_factory=list)  # (input as found, reason)
 
 
-def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), format: str = "auto") -> Plan:
+def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), format: str = "auto",
+         output_format: str | None = None) -> Plan:
     """Map every input file to its outputs. Raises UsageError for a missing input, or an output
     directory inside an input directory (or the reverse)."""
     out_root = Path(outdir)
@@ -74,11 +76,11 @@ def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), 
     refused = list(passed_over)
     claimed: dict[str, str] = {}  # output -> the first input that maps to it
     clashes: dict[str, list[str]] = {}  # output -> every input that maps to it, where more than one does
-    mapped: list[tuple[str, str, str, bool]] = []
+    mapped: list[tuple[str, str, str, str | None]] = []
     for source, rel, named in found:
-        shard = source.endswith(SHARD_SUFFIXES)
-        out_rel = rel if shard else output_name(rel)
-        meta_rel = (out_rel.split(".jsonl")[0] if shard else out_rel.rsplit(".", 1)[0]) + SUFFIX
+        shard = kind_of(source)
+        out_rel = stem_of(rel) + output_suffix(shard, output_format, rel) if shard else output_name(rel)
+        meta_rel = (stem_of(out_rel) if shard else out_rel.rsplit(".", 1)[0]) + SUFFIX
         if named and (out_root / out_rel).resolve() == Path(source).resolve():
             raise UsageError(f"{shown(source)}: would be overwritten by its own output")
         for out in (out_rel, meta_rel):
@@ -98,7 +100,7 @@ def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), 
         if out_rel == MANIFEST:
             refused.append((source, f"its output would be the run's {MANIFEST}"))
             continue
-        kind = "jsonl" if shard else format if format != "auto" else format_of(source)
+        kind = shard or (format if format != "auto" else format_of(source))
         jobs.append(Job(source, out_rel, meta_rel, kind, outdir, source))
     return Plan(jobs, sorted(set(refused)))
 

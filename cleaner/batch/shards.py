@@ -1,36 +1,35 @@
-"""JSONL shards (the datatrove / dolma convention): one record per line, `{"id", "text", ...}`.
+"""Shards: many records in one file, cleaned record by record, streamed (records_in reads, records_out writes).
 
-A shard is cleaned record by record, streamed: the output shard has the same
-records in the same order, `text` cleaned, every other field kept, and the
-record's sidecar under `metadata.cleaner`. A record whose text is cleaned
-away entirely is dropped and counted; a line that is not a JSON object with a
-string `text` is reported with its line number, and the shard goes on.
+JSONL (the datatrove / dolma convention, `{"id", "text", ...}` per line) and
+Parquet (a string `text` column) keep their records in order, `text` cleaned,
+every other field kept, the record's sidecar beside it. WARC and WET files
+give one output record per HTML response or WET conversion record, with the
+WARC's record id, URL and date. A record whose text is cleaned away entirely
+is dropped and counted; a record that cannot be read or cleaned is reported
+with its line, row or WARC offset, and the shard goes on.
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
-import json
-import zlib
+import itertools
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cleaner.batch.files import atomic_writer
+from cleaner.batch.files import atomic_writer, content_digest
+from cleaner.batch.records_in import Item, kind_of, needed, read_items
+from cleaner.batch.records_out import JsonlWriter, ParquetWriter
 from cleaner.core import clean_bytes
 from cleaner.errors import CleanerError
 from cleaner.limits import TooLarge, time_limit
 from cleaner.options import Options
-from cleaner.record.sidecar import escape_surrogates, to_sidecar
+from cleaner.record.sidecar import to_sidecar
 from cleaner.rulebook.model import Ruleset
-from cleaner.text.decode import DecodeError
 from cleaner.version import __version__
 
-SUFFIXES = (".jsonl", ".jsonl.gz")
 SCHEMA = "corpus-cleaner/shard/1"
+SHARD_KINDS = ("jsonl", "parquet", "warc")
 
 
 @dataclass
@@ -50,7 +49,8 @@ class ShardSummary:
     written: int = 0
     emptied: int = 0  # cleaned away entirely: not written
     filtered: int = 0  # in a language the run did not ask for: not written
-    bad: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    skipped: int = 0  # WARC records that are neither an HTML response nor a WET conversion
+    bad: list[tuple[int, str]] = field(default_factory=list)  # (line, row or WARC offset; reason)
     dropped: Counter[str] = field(default_factory=Counter)
     cleaner: str = __version__
 
@@ -67,6 +67,7 @@ class ShardSummary:
             "written": self.written,
             "emptied": self.emptied,
             "filtered": self.filtered,
+            "skipped": self.skipped,
             "bad": [{"line": n, "reason": r} for n, r in self.bad],
             "dropped": dict(sorted(self.dropped.items())),
         }
@@ -79,100 +80,71 @@ class ShardSummary:
         source, output = data["source"], data["output"]
         return cls(source["path"], source["sha256"], source["bytes"], source["compression"], output["path"],
                    output["sha256"], data["ruleset"], Options.from_record(data["options"]), data["langs"],
-                   data["records"], data["written"], data["emptied"], data["filtered"],
+                   data["records"], data["written"], data["emptied"], data["filtered"], data.get("skipped", 0),
                    [(b["line"], b["reason"]) for b in data["bad"]], Counter(data["dropped"]), data["cleaner"])
 
 
 def clean_shard(source: Path, target: Path, ruleset: Ruleset, options: Options,
                 langs: frozenset[str] | None = None, label: str | None = None, *,
-                max_bytes: int | None = None, timeout: float | None = None) -> ShardSummary:
-    """Clean shard `source` into `target` (gzipped if its name ends .gz); return the shard's summary.
+                max_bytes: int | None = None, timeout: float | None = None,
+                output_format: str | None = None) -> ShardSummary:
+    """Clean shard `source` (JSONL, Parquet, WARC or WET) into `target`; return the shard's summary.
 
     `label` is how sidecars name the shard (default: its path). A record whose
     text is larger than `max_bytes`, or takes longer than `timeout` seconds,
-    is reported as bad and left out."""
+    is reported as bad and left out; so is a record that cannot be read, with
+    its line, row or WARC offset."""
     label = label or source.as_posix()
     summary = ShardSummary(label, "", 0, "gzip" if source.name.endswith(".gz") else None, target.name, "",
                            ruleset.digest, options, sorted(langs) if langs is not None else None)
-    digest = hashlib.sha256()
-    with _open_input(source) as lines, atomic_writer(target) as raw, _output(raw, target) as out:
-        for number, line in enumerate(lines, 1):
-            digest.update(line)
-            summary.size += len(line)
-            if not line.strip():  # blank lines hold no record
-                continue
+    summary.sha256, summary.size = content_digest(source)
+    items = read_items(source)
+    first = next(items, None)  # a file that is no shard at all fails here, before anything is written
+    with atomic_writer(target) as raw:
+        out = _writer(raw, target, source, output_format)
+        for item in itertools.chain([first] if first is not None else [], items):
             summary.records += 1
-            record, reason = _record(line)
-            if record is None:
-                summary.bad.append((number, reason))
-                continue
-            data = record["text"].encode("utf-8", "surrogatepass")
-            try:
-                if max_bytes is not None and len(data) > max_bytes:
-                    raise TooLarge(f"text larger than {{limit}} ({len(data)} bytes)", max_bytes)
-                with time_limit(timeout):
-                    cleaned = clean_bytes(data, ruleset, options=options, format="text")
-            except CleanerError as exc:
-                summary.bad.append((number, str(exc)))
-                continue
-            except Exception as exc:  # one bad record must not stop the shard
-                summary.bad.append((number, f"internal error: {type(exc).__name__}: {exc}"))
-                continue
-            summary.dropped.update(d.rule for d in cleaned.record.dropped)
-            if not cleaned.text:
-                summary.emptied += 1
-                continue
-            if langs is not None and cleaned.record.lang not in langs:
-                summary.filtered += 1
-                continue
-            metadata = record.get("metadata")
-            record["text"] = cleaned.text
-            record["metadata"] = {**(metadata if isinstance(metadata, dict) else {}),
-                                  "cleaner": to_sidecar(cleaned, f"{label}:{number}").to_json()}
-            out.write((escape_surrogates(json.dumps(record, ensure_ascii=False)) + "\n").encode("utf-8"))
-            summary.written += 1
-    summary.sha256 = digest.hexdigest()
+            _clean_item(item, out, summary, ruleset, options, langs, label, max_bytes, timeout)
+        out.close()
     summary.output_sha256 = hashlib.sha256(target.read_bytes()).hexdigest()
     return summary
 
-def _record(line: bytes) -> tuple[dict[str, Any] | None, str]:
+
+def _writer(raw: BinaryIO, target: Path, source: Path, output_format: str | None) -> JsonlWriter | ParquetWriter:
+    if target.name.endswith(".parquet"):
+        schema = None
+        if kind_of(source.name) == "parquet" and output_format != "jsonl":
+            schema = needed("pyarrow.parquet", "parquet").read_schema(source)
+        return ParquetWriter(raw, schema)
+    return JsonlWriter(raw, target)
+
+
+def _clean_item(item: Item, out: JsonlWriter | ParquetWriter, summary: ShardSummary, ruleset: Ruleset,
+                options: Options, langs: frozenset[str] | None, label: str, max_bytes: int | None,
+                timeout: float | None) -> None:
+    if item.data is None:
+        if item.reason:
+            summary.bad.append((item.where, item.reason))
+        else:
+            summary.skipped += 1
+        return
     try:
-        record = json.loads(line)
-    except (ValueError, UnicodeDecodeError) as exc:
-        return None, f"not JSON ({exc})"
-    if not isinstance(record, dict):
-        return None, "not a JSON object"
-    if not isinstance(record.get("text"), str):
-        return None, "no text field (a string)"
-    return record, ""
-
-
-class _GzipLines:
-    """Lines of a gzipped file, with gzip's errors told as DecodeError."""
-
-    def __init__(self, path: Path) -> None:
-        self.fh = gzip.open(path, "rb")
-
-    def __iter__(self) -> Iterator[bytes]:
-        try:
-            yield from self.fh
-        except (OSError, EOFError, zlib.error) as exc:
-            raise DecodeError(f"not a readable gzip file ({exc})") from None
-
-    def __enter__(self) -> _GzipLines:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.fh.close()
-
-
-def _open_input(path: Path) -> Any:
-    return _GzipLines(path) if path.name.endswith(".gz") else open(path, "rb")
-
-
-def _output(raw: BinaryIO, target: Path) -> gzip.GzipFile | nullcontext[BinaryIO]:
-    """Write through gzip for a .gz target (mtime 0: the same records give the same bytes); the raw
-    file otherwise, left for atomic_writer to close."""
-    if target.name.endswith(".gz"):
-        return gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="")
-    return nullcontext(raw)
+        if max_bytes is not None and len(item.data) > max_bytes:
+            raise TooLarge(f"text larger than {{limit}} ({len(item.data)} bytes)", max_bytes)
+        with time_limit(timeout):
+            cleaned = clean_bytes(item.data, ruleset, options=options, format=item.format, host=item.host,
+                                  charset=item.charset)
+    except CleanerError as exc:
+        summary.bad.append((item.where, str(exc)))
+        return
+    except Exception as exc:  # one bad record must not stop the shard
+        summary.bad.append((item.where, f"internal error: {type(exc).__name__}: {exc}"))
+        return
+    summary.dropped.update(d.rule for d in cleaned.record.dropped)
+    if not cleaned.text:
+        summary.emptied += 1
+    elif langs is not None and cleaned.record.lang not in langs:
+        summary.filtered += 1
+    else:
+        out.write({**item.fields, "text": cleaned.text}, to_sidecar(cleaned, f"{label}:{item.where}").to_json())
+        summary.written += 1

@@ -19,7 +19,7 @@ def clean(args: argparse.Namespace) -> int:
     from cleaner.batch.manifest import MANIFEST
 
     choice = chosen(args)
-    planned = plan(args.inputs, args.output, choice.globs, args.format)
+    planned = plan(args.inputs, args.output, choice.globs, args.format, args.output_format)
     executor: Executor
     if args.scheduler:
         from cleaner.batch.cluster import INSTALL_HINT, ClusterError, DaskExecutor
@@ -32,7 +32,8 @@ def clean(args: argparse.Namespace) -> int:
     else:
         executor = LocalExecutor(args.jobs or choice.config.jobs or default_processes())
     jobs, refused = planned.jobs, planned.refused
-    settings = Settings(choice.options, args.lang, args.force, max_bytes=args.max_bytes, timeout=args.timeout)
+    settings = Settings(choice.options, args.lang, args.force, max_bytes=args.max_bytes, timeout=args.timeout,
+                        output_format=args.output_format)
     progress = not args.quiet and sys.stderr.isatty()
     with tqdm(total=len(jobs) + len(refused), unit="doc", disable=not progress, file=sys.stderr) as bar:
         summary = run(jobs, executor, choice.rules, settings, manifest=Path(args.output) / MANIFEST,

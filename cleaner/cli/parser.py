@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--format", choices=("auto", "text", "html"), default="auto",
                        help="auto (default): HTML for .html/.htm/.xhtml names and for text that starts like an "
                        "HTML document, plain text otherwise")
+    clean.add_argument("--output-format", choices=("jsonl", "parquet"), default=None,
+                       help="of shards and WARC/WET inputs' outputs (default: as the input; WARC and WET give jsonl)")
     clean.add_argument("--lang", type=languages, default=None, metavar="CODES",
                        help="write only documents detected in these languages, e.g. en,de (the others get a "
                        "sidecar saying why)")

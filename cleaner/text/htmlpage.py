@@ -48,11 +48,21 @@ def page_host(html: str) -> str | None:
     """The host of the page's canonical or og:url address, read before extraction (for a site's prune rules)."""
     for tag in _URL_TAGS.finditer(html[:200_000]):
         attr = _URL_ATTR.search(tag.group(0))
-        if attr:
-            host = urlsplit(attr.group(1).strip()).hostname
-            if host:
-                return host.lower()
+        host = host_of(attr.group(1)) if attr else None
+        if host:
+            return host
     return None
+
+
+def host_of(url: object) -> str | None:
+    """The host of an absolute URL (a record's, a WARC's, a page's canonical one), lower-cased; else None."""
+    if not isinstance(url, str):
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    return host.lower() if host else None
 
 
 def extract(html: str, prune_xpath: Sequence[str] = ()) -> Page:

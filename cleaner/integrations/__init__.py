@@ -1,0 +1,1 @@
+"""Corpus-cleaner inside other pipelines (datatrove, Hugging Face datasets), over the public library API only."""
