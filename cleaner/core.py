@@ -14,7 +14,7 @@ from cleaner.record.model import Dropped, Extracted, Guard, Record, Repair, Resu
 from cleaner.rulebook import engine
 from cleaner.rulebook.load import load_ruleset
 from cleaner.rulebook.model import FIELDS, GENERIC, Rule, Ruleset
-from cleaner.text import htmlpage, language
+from cleaner.text import htmlpage, language, pagemeta
 from cleaner.text.decode import decode
 from cleaner.text.headline import counts, reads_as_headline
 from cleaner.text.normalize import NEWLINE_NAMES, repair_line, split_lines
@@ -49,9 +49,9 @@ def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, options: Options
         format = "html" if htmlpage.looks_like_html(text) else "text"
     if format == "html":
         ruleset = ruleset or default_ruleset()
-        host = host or htmlpage.page_host(text)
+        host = host or pagemeta.page_host(text)
         site = ruleset.index.site_for_host(host) if host else None
-        page = htmlpage.extract(text, ruleset.sites[site].prune_xpath if site else ())
+        page = htmlpage.extract(text, ruleset.sites[site].prune_xpath if site else (), options.html_metadata == "full")
         host = host or page.meta.get("hostname")
         text = page.text
     elif format != "text":

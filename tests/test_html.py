@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner import clean_bytes
+from cleaner import Options, clean_bytes
 from cleaner.cli import main
 from cleaner.rulebook.load import build_ruleset, shipped_rules_dir
 
@@ -49,10 +49,15 @@ def test_article_is_extracted_with_metadata(ruleset) -> None:
     record = result.record
     assert record.source is not None and record.source.format == "html"
     assert record.html["url"] == "https://news.example-times.test/city/budget"
-    assert record.html["hostname"] == "example-times.test"
+    assert record.html["hostname"] == "news.example-times.test"  # from the page's own tags (html_metadata fast)
     assert record.html["author"] == "Jane Reporter"
-    assert record.title == "Council Approves Budget"
+    assert record.title == "Council Approves Budget"  # "| The Example Times" set off by its separator
     assert record.lang == "en"
+    full = clean_bytes(page(), ruleset, format="html", options=Options(html_metadata="full"))
+    assert full.text == result.text  # the text is trafilatura's either way
+    assert full.record.html["hostname"] == "example-times.test"  # trafilatura's registered domain
+    assert (full.record.html["author"], full.record.title) == ("Jane Reporter", "Council Approves Budget")
+    assert full.record.options.as_record()["html_metadata"] == "full" and "html_metadata" not in record.options.as_record()
 
 
 def test_nothing_is_fetched(ruleset, monkeypatch: pytest.MonkeyPatch) -> None:

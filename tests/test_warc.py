@@ -42,8 +42,8 @@ def write_warc(path: Path) -> list[dict]:
                 pdf = StatusAndHeaders("200 OK", [("Content-Type", "application/pdf")], protocol="HTTP/1.1")
                 writer.write_record(writer.create_warc_record(url + ".pdf", "response", payload=io.BytesIO(b"%PDF-1.4"),
                                                               http_headers=pdf))
-        dumps = [(f"https://blog{k}.example.net/{p.stem}", p.read_bytes())
-                 for k, p in enumerate(sorted((SLICE / "text-recall").glob("*.txt"))[:2])]
+        dumps = [(f"https://blog{k}.example.net/{page.name[:12]}", (SLICE / "text-recall" / f"{page.name[:12]}.txt").read_bytes())
+                 for k, page in enumerate(pages(2))]  # the same pages' article dumps, as WET records
         dumps.append(("https://sputniknews.com/world/treaty", SPUTNIK_CHROME.encode("utf-8")))
         for url, text in dumps:
             record = writer.create_warc_record(url, "conversion", payload=io.BytesIO(text),

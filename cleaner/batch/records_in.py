@@ -19,7 +19,7 @@ from typing import Any
 
 from cleaner.errors import CleanerError
 from cleaner.text.decode import DecodeError
-from cleaner.text.htmlpage import host_of
+from cleaner.text.pagemeta import host_of
 
 JSONL = (".jsonl", ".jsonl.gz")
 PARQUET = (".parquet",)

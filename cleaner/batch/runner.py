@@ -55,6 +55,8 @@ def run(
             for report in reports:
                 take(report)
             ordered.add(start, (report.line for report in reports))
+    if summary.statuses["failed"]:
+        prepare_output(jobs)  # a worker that died (or was stopped with its pool) left its temporary files
     return summary
 
 

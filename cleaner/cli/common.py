@@ -44,6 +44,8 @@ def chosen(args: argparse.Namespace) -> Chosen:
         options = replace(options, guard=guard_option(args.guard))
     if args.content is not None:
         options = replace(options, content=args.content)
+    if args.html_metadata is not None:
+        options = replace(options, html_metadata=args.html_metadata)
     return Chosen(config, [*config.rules, *args.rules], options, args.globs or list(config.globs))
 
 

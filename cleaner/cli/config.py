@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.errors import UsageError
-from cleaner.options import CONTENT_MODES, DEFAULT_GUARD, TITLE_MODES, Options
+from cleaner.options import CONTENT_MODES, DEFAULT_GUARD, HTML_METADATA, TITLE_MODES, Options
 
-_KEYS = {"rules", "title", "globs", "jobs", "normalize", "guard", "content"}
+_KEYS = {"rules", "title", "globs", "jobs", "normalize", "guard", "content", "html_metadata"}
 _NORMALIZE_KEYS = {"ftfy"}
 
 
@@ -76,13 +76,17 @@ def load_config(path: Path | None) -> Config:
     content = table.get("content", "rules")
     if content not in CONTENT_MODES:
         raise ConfigError(f"{path}: content must be one of {', '.join(CONTENT_MODES)}, not {content!r}")
+    html_metadata = table.get("html_metadata", "fast")
+    if html_metadata not in HTML_METADATA:
+        raise ConfigError(f"{path}: html_metadata must be one of {', '.join(HTML_METADATA)}, not {html_metadata!r}")
     base = path.parent
     return Config(
         path=path,
         rules=tuple(str(base / r) for r in rules),
         globs=tuple(globs) or ("*.txt",),
         jobs=jobs,
-        options=Options(title=title, ftfy=ftfy, guard=guard_option(float(guard)), content=content),
+        options=Options(title=title, ftfy=ftfy, guard=guard_option(float(guard)), content=content,
+                        html_metadata=html_metadata),
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cleaner.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
-from cleaner.options import CONTENT_MODES, DEFAULT_GUARD
+from cleaner.options import CONTENT_MODES, DEFAULT_GUARD, HTML_METADATA
 from cleaner.version import __version__
 
 
@@ -34,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     shared.add_argument("--content", choices=CONTENT_MODES, default=None,
                         help="what finds the article: rules alone (default), the line model after them on every "
                         "document (model), or only where a document reads as a whole page (auto)")
+    shared.add_argument("--html-metadata", choices=HTML_METADATA, default=None,
+                        help="an HTML page's title, date, author... from its own meta tags, JSON-LD and htmldate's "
+                        "quick search (fast, the default), or by trafilatura's search of the whole page (full: "
+                        "finds more dates and authors, about twice the time per page)")
     shared.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"give up on a document after this long, naming the rule at work (default {DEFAULT_TIMEOUT:g})")
 

@@ -24,7 +24,7 @@ from cleaner.options import DEFAULT_GUARD
 from cleaner.record.sidecar import escape_surrogates, to_sidecar
 from cleaner.rulebook.load import load_ruleset
 from cleaner.rulebook.model import Ruleset
-from cleaner.text.htmlpage import host_of
+from cleaner.text.pagemeta import host_of
 
 Batch = dict[str, list[Any]]
 
