@@ -63,3 +63,18 @@ def test_jsonl_to_parquet_and_back_keep_the_records(tmp_path: Path) -> None:
                  "--output-format", "jsonl"]) == 0
     back = [json.loads(line) for line in (tmp_path / "j" / "s.jsonl").read_text("utf-8").splitlines()]
     assert [r["text"] for r in back] == [r["text"] for r in rows]  # cleaning is idempotent
+
+
+def test_a_text_parquet_cannot_hold_is_refused_by_the_writer(tmp_path: Path) -> None:
+    """Text decoded from mostly-UTF-8 bytes keeps a stray byte as a lone surrogate (so that restore gives the
+    bytes back); a Parquet string cannot hold one: the record is refused (the shard reports it), not the file."""
+    from cleaner.batch.records_out import ParquetWriter, UnwritableRecord
+
+    with open(tmp_path / "x.parquet", "wb") as raw:
+        writer = ParquetWriter(raw, None)
+        writer.write({"id": 1, "text": "fine"}, {"dropped": []})
+        with pytest.raises(UnwritableRecord, match="cannot be written to Parquet"):
+            writer.write({"id": 2, "text": "stray \udcff byte"}, {"dropped": []})
+        writer.write({"id": 3, "text": "fine too"}, {"dropped": []})
+        writer.close()
+    assert [r["id"] for r in pq.read_table(tmp_path / "x.parquet").to_pylist()] == ["1", "3"]

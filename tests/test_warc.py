@@ -64,6 +64,7 @@ def test_a_warc_gives_a_record_per_page_cleaned_as_its_file(tmp_path: Path, rule
     got = read_jsonl(out / "crawl.jsonl")
     assert [r["id"] for r in got] == [m["id"] for m in made]
     for record, source in zip(got, made):
+        assert list(record) == ["id", "text", "metadata"]
         assert record["metadata"]["url"] == source["url"] and record["metadata"]["date"]
         if "html" in source:
             as_file = clean_bytes(gzip.decompress(source["html"].read_bytes()), ruleset, format="html")

@@ -164,7 +164,7 @@ def _warc_item(record: Any) -> Item:
     if record.format != "warc":  # warcio reads anything else as an old ARC file
         raise ValueError("a record with no WARC header")
     uri = headers.get_header("WARC-Target-URI")
-    fields: dict[str, Any] = {"id": headers.get_header("WARC-Record-ID"),
+    fields: dict[str, Any] = {"id": headers.get_header("WARC-Record-ID"), "text": None,  # keeps its place: id, text, metadata
                               "metadata": {"url": uri, "date": headers.get_header("WARC-Date")}}
     if record.rec_type == "response" and record.http_headers is not None:
         content_type = record.http_headers.get_header("Content-Type") or ""

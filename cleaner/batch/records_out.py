@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.batch.records_in import needed
+from cleaner.errors import CleanerError
 from cleaner.record.sidecar import escape_surrogates
 
 ROWS_PER_GROUP = 500
@@ -32,6 +33,10 @@ def output_suffix(kind: str, output_format: str | None, name: str) -> str:
 def _json_default(value: Any) -> Any:
     """Parquet values JSON has no word for (dates, bytes, decimals) are written as text."""
     return value.hex() if isinstance(value, bytes) else str(value)
+
+
+class UnwritableRecord(CleanerError):
+    """A record the output format cannot hold; it is reported and left out, the shard goes on."""
 
 
 class JsonlWriter:
@@ -74,6 +79,10 @@ class ParquetWriter:
             "metadata": escape_surrogates(json.dumps({k: v for k, v in record.items() if k not in ("id", "text")},
                                                      ensure_ascii=False, default=_json_default))}
         row["cleaner"] = escape_surrogates(json.dumps(sidecar, ensure_ascii=False))
+        try:  # Parquet strings are UTF-8: a text that kept the lone surrogates of broken input cannot be one
+            self._pa.array([row["text"]], type=self._pa.string())
+        except (UnicodeEncodeError, self._pa.ArrowException) as exc:
+            raise UnwritableRecord(f"its cleaned text cannot be written to Parquet ({exc})") from None
         self._rows.append(row)
         if len(self._rows) >= ROWS_PER_GROUP:
             self._flush()

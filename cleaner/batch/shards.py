@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 from cleaner.batch.files import atomic_writer, content_digest
 from cleaner.batch.records_in import Item, kind_of, needed, read_items
-from cleaner.batch.records_out import JsonlWriter, ParquetWriter
+from cleaner.batch.records_out import JsonlWriter, ParquetWriter, UnwritableRecord
 from cleaner.core import clean_bytes
 from cleaner.errors import CleanerError
 from cleaner.limits import TooLarge, time_limit
@@ -146,5 +146,9 @@ def _clean_item(item: Item, out: JsonlWriter | ParquetWriter, summary: ShardSumm
     elif langs is not None and cleaned.record.lang not in langs:
         summary.filtered += 1
     else:
-        out.write({**item.fields, "text": cleaned.text}, to_sidecar(cleaned, f"{label}:{item.where}").to_json())
+        try:
+            out.write({**item.fields, "text": cleaned.text}, to_sidecar(cleaned, f"{label}:{item.where}").to_json())
+        except UnwritableRecord as exc:
+            summary.bad.append((item.where, str(exc)))
+            return
         summary.written += 1
