@@ -65,3 +65,23 @@ def test_acronyms_spaces_and_vietnamese_follow_langdetect() -> None:
         detector.cleaning_text()
         assert langid.extract_ngrams(langid._prepare(text, Detector), langid.NgramIndex(stock.word_lang_prob_map)) == \
             detector._extract_ngrams(), text
+
+
+def test_every_probability_is_langdetects() -> None:
+    """The detector's loop draws five n-grams per pass and folds the normalization into the next product;
+    every language langdetect reports must come out, with its probability to 12 places, not only the
+    rounded winner (a float's last bit can differ from langdetect's own run, as it did before this loop)."""
+    from langdetect import DetectorFactory, detect_langs
+
+    DetectorFactory.seed = 0
+    texts = [p.read_text("utf-8") for p in [*devset_sample(40), *devset_sample(40, "text-page")]]
+    texts += ["Der Vertrag wurde am Montag unterzeichnet. The treaty was signed on Monday. Le traité a été signé lundi."]
+    compared = 0
+    for text in texts:
+        if langid.detect(text)[0] == langid.UNDETERMINED:
+            continue
+        ours, theirs = langid._detect(text), detect_langs(text)
+        assert [lang for lang, _ in ours] == [found.lang for found in theirs]
+        assert all(abs(p - found.prob) < 1e-12 for (_, p), found in zip(ours, theirs))
+        compared += 1
+    assert compared >= 70

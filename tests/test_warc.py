@@ -81,6 +81,8 @@ def test_a_warc_gives_a_record_per_page_cleaned_as_its_file(tmp_path: Path, rule
     assert (summary["records"], summary["written"], summary["skipped"], summary["bad"]) == (9, 7, 2, [])
     entry = json.loads((out / "manifest.jsonl").read_text("utf-8"))
     assert (entry["format"], entry["skipped"]) == ("warc", 2)
+    assert main(["clean", str(tmp_path / "crawl.warc.gz"), "-o", str(out), "--quiet"]) == 0  # nothing changed:
+    assert json.loads((out / "manifest.jsonl").read_text("utf-8"))["fresh"] is False  # reused, not cleaned again
 
 
 def test_a_truncated_warc_keeps_the_records_before_the_break(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

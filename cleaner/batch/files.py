@@ -45,12 +45,12 @@ def read_input(path: Path, max_bytes: int | None = None) -> tuple[bytes, str | N
     return data, "gzip"
 
 
-def content_digest(path: Path) -> tuple[str, int]:
-    """sha256 and size of the file's content (gunzipped for a .gz name: a WARC's members one after the
-    other), read in chunks. A gzip file that breaks off after some content gives the digest of what
-    could be read (its records up to there are still cleaned, the break reported)."""
+def content_digest(path: Path, gunzip: bool = True) -> tuple[str, int]:
+    """sha256 and size of the file's content (gunzipped for a .gz name unless `gunzip` is False), read
+    in chunks. A gzip file that breaks off after some content gives the digest of what could be read
+    (its records up to there are still cleaned, the break reported)."""
     digest, size = hashlib.sha256(), 0
-    opener = gzip.open if path.name.endswith(".gz") else open
+    opener = gzip.open if gunzip and path.name.endswith(".gz") else open
     try:
         with opener(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):

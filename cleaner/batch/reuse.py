@@ -9,10 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 
-from cleaner.batch.files import content_digest
 from cleaner.batch.planning import Job
 from cleaner.batch.settings import Settings
-from cleaner.batch.shards import ShardSummary
+from cleaner.batch.shards import ShardSummary, shard_digest
 from cleaner.core import rules_digest
 from cleaner.errors import CleanerError
 from cleaner.record.sidecar import Sidecar
@@ -67,7 +66,7 @@ def reusable_shard(job: Job, ruleset: Ruleset, settings: Settings) -> ShardSumma
         earlier = ShardSummary.from_json(json.loads(job.meta_out.read_bytes()))
         same = (earlier.cleaner == __version__ and earlier.options == settings.options
                 and earlier.ruleset == ruleset.digest
-                and earlier.sha256 == content_digest(job.source)[0]
+                and earlier.sha256 == shard_digest(job.source)[0]
                 and earlier.path == job.label
                 and earlier.langs == (sorted(settings.langs) if settings.langs else None)
                 and hashlib.sha256(job.text_out.read_bytes()).hexdigest() == earlier.output_sha256)

@@ -37,7 +37,7 @@ class ShardSummary:
     """The summary sidecar of a shard: what was read, what was written, and what each record lost."""
 
     path: str  # the shard, as sidecars name it
-    sha256: str  # of the input's content (gunzipped)
+    sha256: str  # of the input: see shard_digest
     size: int
     compression: str | None
     output_name: str
@@ -97,7 +97,7 @@ def clean_shard(source: Path, target: Path, ruleset: Ruleset, options: Options,
     label = label or source.as_posix()
     summary = ShardSummary(label, "", 0, "gzip" if source.name.endswith(".gz") else None, target.name, "",
                            ruleset.digest, options, sorted(langs) if langs is not None else None)
-    summary.sha256, summary.size = content_digest(source)
+    summary.sha256, summary.size = shard_digest(source)
     items = read_items(source)
     first = next(items, None)  # a file that is no shard at all fails here, before anything is written
     with atomic_writer(target) as raw:
@@ -108,6 +108,12 @@ def clean_shard(source: Path, target: Path, ruleset: Ruleset, options: Options,
         out.close()
     summary.output_sha256 = hashlib.sha256(target.read_bytes()).hexdigest()
     return summary
+
+
+def shard_digest(source: Path) -> tuple[str, int]:
+    """What identifies a shard's input for reruns: a JSONL shard's content (the same records gzipped or
+    not), a WARC or Parquet file's bytes as stored (a WARC.gz is read once, by the records, not twice)."""
+    return content_digest(source, gunzip=kind_of(source.name) == "jsonl")
 
 
 def _writer(raw: BinaryIO, target: Path, source: Path, output_format: str | None) -> JsonlWriter | ParquetWriter:

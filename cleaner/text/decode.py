@@ -24,6 +24,7 @@ _BOM_OF = {name: bom for bom, name in _BOMS}
 # C0 controls other than BEL, TAB, LF, VT, FF, CR and ESC: a captured terminal log (colour escapes,
 # bells) is text, whose controls ftfy removes.
 _CONTROL = re.compile(rb"[\x01-\x06\x08\x0e-\x1a\x1c-\x1f]")
+_NOT_CONTROL = bytes(b for b in range(256) if not _CONTROL.match(bytes([b])))
 _MAX_CONTROL_SHARE = 0.01
 _TEXT_CONTROL = re.compile("[\x00-\x06\x08\x0e-\x1a\x1c-\x1f]")
 _MAX_NUL_PER = 1000  # bytes per NUL byte that text may hold
@@ -66,7 +67,7 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
         if utf16 is None:
             raise DecodeError("binary file (NUL bytes)")
         return utf16
-    if len(_CONTROL.findall(data)) > _MAX_CONTROL_SHARE * len(data):
+    if len(data.translate(None, _NOT_CONTROL)) > _MAX_CONTROL_SHARE * len(data):  # the control bytes, counted in C
         raise DecodeError("binary file (control bytes)")
     utf8 = _utf8(data)
     if utf8 is not None:
@@ -90,6 +91,10 @@ def _utf8(data: bytes) -> Decoded | None:
     the input back exactly; normalization shows them as U+FFFD. Text with more
     broken bytes than a tenth of its good non-ASCII characters is not UTF-8.
     """
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", False)  # the common case: no broken byte at all
+    except UnicodeDecodeError:
+        pass
     text = data.decode("utf-8", "surrogateescape")
     broken = len(_SURROGATE.findall(text))
     if broken == 0:

@@ -170,22 +170,27 @@ def _detect(text: str) -> list[tuple[str, float]]:
     rng = Random()
     rng.seed(made.seed)
     langprob = [0.0] * size
+    draw = rng.choice
     trials = 7
     width, limit, threshold = Detector.ALPHA_WIDTH, Detector.ITERATION_LIMIT, Detector.CONV_THRESHOLD
     for _ in range(trials):
         prob = [1.0 / size] * size
         weight = (Detector.ALPHA_DEFAULT + rng.gauss(0.0, 1.0) * width) / Detector.BASE_FREQ
+        # langdetect normalizes and tests for convergence after draws 0, 5, 10, ...: draw 0 alone, then five
+        # draws in one pass, normalized and multiplied in its order ((p / total) * a) * b ..., so the same
+        # floats. max(p) / total is max(p / total): correctly rounded division keeps the order.
+        vector = known[draw(ngrams)]
+        prob = [p * (weight + v) for p, v in zip(prob, vector)]
         i = 0
         while True:
-            vector = known[rng.choice(ngrams)]
-            prob = [p * (weight + v) for p, v in zip(prob, vector)]
-            if i % 5 == 0:
-                total = sum(prob)
-                prob = [p / total for p in prob]
-                if max(prob) > threshold or i >= limit:
-                    break
-            i += 1
-        langprob = [lp + p / trials for lp, p in zip(langprob, prob)]
+            total = sum(prob)
+            if max(prob) / total > threshold or i >= limit:
+                break
+            a, b, c, d, e = known[draw(ngrams)], known[draw(ngrams)], known[draw(ngrams)], known[draw(ngrams)], known[draw(ngrams)]
+            prob = [p / total * (weight + va) * (weight + vb) * (weight + vc) * (weight + vd) * (weight + ve)
+                    for p, va, vb, vc, vd, ve in zip(prob, a, b, c, d, e)]
+            i += 5
+        langprob = [lp + p / total / trials for lp, p in zip(langprob, prob)]
     found = [(lang, p) for lang, p in zip(langlist, langprob) if p > Detector.PROB_THRESHOLD]
     found.sort(key=lambda lp: lp[1], reverse=True)
     return found
@@ -266,17 +271,21 @@ _MAX_CACHED_WORDS = 50_000
 def _word_ngrams(word: str, canonical: dict[str, str]) -> tuple[list[str], list[str]]:
     """The n-grams langdetect takes inside `word`, and those it takes at the space after it.
 
-    `canonical` maps each known n-gram to one shared string, which is what the lists hold.
+    langdetect slides a window of up to three characters that starts as a space; after the word's
+    j-th character it holds (" " + word)[j-1 : j+2] (the first time, " " and the character). No
+    n-gram is taken where this character and the one before are capitals. `canonical` maps each
+    known n-gram to one shared string, which is what the lists hold.
     """
-    inside: list[str] = []
-    capitals = [c.isupper() for c in word]
-    window = " "
+    padded = " " + word
+    get = canonical.get
+    taken: list[str | None] = []
     for j, char in enumerate(word):
-        window = (window + char)[-3:] if j >= 2 else window + char
-        if j and capitals[j] and capitals[j - 1]:
+        if j and char.isupper() and word[j - 1].isupper():
             continue
-        grams = (char, window[-2:], window) if len(window) == 3 else (char, window)
-        inside += [canonical[g] for g in grams if g in canonical]
-    window = (window + " ")[-3:]
-    after = [canonical[g] for g in (window[-2:], window) if g in canonical]
-    return inside, after
+        if j:
+            window = padded[j - 1:j + 2]
+            taken += (get(char), get(window[1:]), get(window))
+        else:
+            taken += (get(char), get(padded[:2]))
+    window = (padded[max(0, len(word) - 2):len(word) + 1] + " ")[-3:]
+    return [g for g in taken if g is not None], [g for g in (get(window[-2:]), get(window)) if g is not None]
