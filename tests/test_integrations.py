@@ -82,3 +82,15 @@ def test_datasets_map_cleans_as_the_cli_does(tmp_path: Path) -> None:
     assert mapped[-1]["text"] == "" and json.loads(mapped[-1]["cleaner"])["dropped"]  # emptied: kept in place, said why
     dropped_title = dataset.select(range(3)).map(cleaner_for(title="drop"), batched=True)
     assert all(json.loads(r["cleaner"])["options"]["title"] == "drop" for r in dropped_title)
+
+
+def test_datasets_map_finds_the_site_as_a_jsonl_record_does() -> None:
+    """A row's `url`, or where it has none, its `metadata.url`, picks the site (records_in's rule)."""
+    datasets = pytest.importorskip("datasets")
+    from cleaner.integrations.hf import clean_batch
+
+    rows = [{"text": SPUTNIK, "url": None, "metadata": {"url": "https://sputniknews.com/world/1"}},
+            {"text": SPUTNIK, "url": "https://sputniknews.com/world/2", "metadata": {"url": None}},
+            {"text": SPUTNIK, "url": None, "metadata": {"url": None}}]
+    mapped = datasets.Dataset.from_list(rows).map(clean_batch, batched=True)
+    assert [json.loads(r["cleaner"])["site"] for r in mapped] == ["sputnik", "sputnik", None]

@@ -71,3 +71,16 @@ def test_bad_and_emptied_records(tmp_path: Path, capsys) -> None:
     assert (entry["format"], entry["records"], entry["written"], entry["bad"]) == ("jsonl", 6, 2, 3)
     assert main(["clean", str(tmp_path / "s.jsonl"), "-o", str(out), "--quiet"]) == 1  # still reports, reused
     assert json.loads((out / "manifest.jsonl").read_text("utf-8"))["fresh"] is False
+
+
+def test_a_gzipped_shard_that_breaks_off_keeps_the_records_before(tmp_path: Path, capsys) -> None:
+    lines = [json.dumps({"id": k, "text": f"Paragraph number {k} of an article that is long enough to stay in."})
+             for k in range(200)]
+    whole = gzip.compress("".join(line + "\n" for line in lines).encode("utf-8"))
+    (tmp_path / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    out = tmp_path / "out"
+    assert main(["clean", str(tmp_path / "cut.jsonl.gz"), "-o", str(out)]) == 1
+    broke = [line for line in capsys.readouterr().err.splitlines() if "breaks off" in line]
+    kept = read_shard(out / "cut.jsonl.gz")
+    assert len(broke) == 1 and broke[0].startswith(f"{tmp_path / 'cut.jsonl.gz'}:{len(kept) + 1}: the file breaks off")
+    assert 0 < len(kept) < 200 and [r["id"] for r in kept] == list(range(len(kept)))

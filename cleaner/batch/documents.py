@@ -13,10 +13,11 @@ from cleaner.batch.files import Staging, read_input
 from cleaner.batch.inputs import inside
 from cleaner.batch.manifest import document_entry, shard_entry
 from cleaner.batch.planning import Job
+from cleaner.batch.records_in import KINDS as SHARD_KINDS
 from cleaner.batch.reports import FileReport
 from cleaner.batch.reuse import reusable, reusable_shard, status, withheld
 from cleaner.batch.settings import Settings
-from cleaner.batch.shards import SHARD_KINDS, clean_shard
+from cleaner.batch.shards import clean_shard
 from cleaner.core import clean_bytes
 from cleaner.display import shown
 from cleaner.errors import CleanerError
@@ -122,8 +123,7 @@ def _clean_shard_file(job: Job, ruleset: Ruleset, settings: Settings, report: Fi
     fresh = summary is None
     if summary is None:
         summary = clean_shard(job.source, job.text_out, ruleset, settings.options, settings.langs, job.label,
-                              max_bytes=settings.max_bytes, timeout=settings.timeout,
-                              output_format=settings.output_format)
+                              max_bytes=settings.max_bytes, timeout=settings.timeout)
         staging.write(job.meta_out, dumps(summary.to_json()).encode("utf-8"))
     else:
         report.status = "unchanged"

@@ -53,7 +53,7 @@ def content_digest(path: Path, gunzip: bool = True) -> tuple[str, int]:
     opener = gzip.open if gunzip and path.name.endswith(".gz") else open
     try:
         with opener(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
+            for chunk in iter(lambda: fh.read1(1 << 20), b""):  # read1: what a cut gzip holds is still read
                 digest.update(chunk)
                 size += len(chunk)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:

@@ -20,7 +20,6 @@ from cleaner.record.compose import compose
 from cleaner.record.restore import restore_bytes
 from cleaner.record.sidecar import Sidecar, SidecarError, dumps, sidecar_path, to_sidecar
 from cleaner.rulebook.model import Ruleset
-from cleaner.text.decode import decode
 
 
 class InPlaceError(CleanerError):
@@ -32,7 +31,7 @@ class Plan:
     """What fixing one file would do, worked out without writing anything."""
 
     path: Path
-    before: str  # the file's text as it is (decoded as cleaning decodes it)
+    before: bytes  # the file as it is
     text: bytes  # the fixed text
     text_changes: bool
     sidecar: str | None  # the sidecar to write, None when the one on disk stays
@@ -78,7 +77,7 @@ def plan_fix(path: Path, ruleset: Ruleset, options: Options = DEFAULTS, *,
         sidecar = None  # fixed before and nothing more to do: leave the sidecar as it is
     else:
         sidecar = dumps(compose(earlier, data.decode("utf-8"), fresh, result.text))
-    return Plan(path, decode(data).text, fixed, fixed != data, sidecar, fired)
+    return Plan(path, data, fixed, fixed != data, sidecar, fired)
 
 
 def apply_fix(plan: Plan) -> bool:

@@ -19,12 +19,10 @@ from typing import Any
 
 from cleaner.errors import CleanerError
 from cleaner.text.decode import DecodeError
-from cleaner.text.pagemeta import host_of
+from cleaner.text.pagemeta import host_of, record_url
 
-JSONL = (".jsonl", ".jsonl.gz")
-PARQUET = (".parquet",)
-WARC = (".warc", ".warc.gz", ".wet", ".wet.gz")
-SUFFIXES = JSONL + PARQUET + WARC
+KINDS = {"jsonl": (".jsonl", ".jsonl.gz"), "parquet": (".parquet",), "warc": (".warc", ".warc.gz", ".wet", ".wet.gz")}
+SUFFIXES = sorted((s for suffixes in KINDS.values() for s in suffixes), key=len, reverse=True)  # longest first
 ROWS_PER_BATCH = 1000  # Parquet rows read at a time
 
 
@@ -53,7 +51,7 @@ class Item:
 
 def kind_of(name: str) -> str | None:
     """jsonl, parquet or warc for a shard's file name; None for a document."""
-    for kind, suffixes in (("jsonl", JSONL), ("parquet", PARQUET), ("warc", WARC)):
+    for kind, suffixes in KINDS.items():
         if name.endswith(suffixes):
             return kind
     return None
@@ -61,7 +59,7 @@ def kind_of(name: str) -> str | None:
 
 def stem_of(name: str) -> str:
     """The name without its shard suffix: `a/x.warc.gz` -> `a/x`."""
-    for suffix in sorted(SUFFIXES, key=len, reverse=True):
+    for suffix in SUFFIXES:
         if name.endswith(suffix):
             return name[: -len(suffix)]
     return name
@@ -109,9 +107,7 @@ def _text_item(where: int, record: dict[str, Any]) -> Item:
     text = record.get("text")
     if not isinstance(text, str):
         return Item(where, record, reason="no text field (a string)")
-    metadata = record.get("metadata")
-    url = record.get("url") or (metadata.get("url") if isinstance(metadata, dict) else None)
-    return Item(where, record, text.encode("utf-8", "surrogatepass"), host=host_of(url))
+    return Item(where, record, text.encode("utf-8", "surrogatepass"), host=host_of(record_url(record)))
 
 
 # ---------------------------------------------------------------- Parquet

@@ -19,7 +19,6 @@ from cleaner.errors import CleanerError
 from cleaner.record.sidecar import escape_surrogates
 
 ROWS_PER_GROUP = 500
-FORMATS = ("jsonl", "parquet")
 
 
 def output_suffix(kind: str, output_format: str | None, name: str) -> str:
@@ -80,8 +79,8 @@ class ParquetWriter:
                                                      ensure_ascii=False, default=_json_default))}
         row["cleaner"] = escape_surrogates(json.dumps(sidecar, ensure_ascii=False))
         try:  # Parquet strings are UTF-8: a text that kept the lone surrogates of broken input cannot be one
-            self._pa.array([row["text"]], type=self._pa.string())
-        except (UnicodeEncodeError, self._pa.ArrowException) as exc:
+            row["text"].encode("utf-8")
+        except UnicodeEncodeError as exc:
             raise UnwritableRecord(f"its cleaned text cannot be written to Parquet ({exc})") from None
         self._rows.append(row)
         if len(self._rows) >= ROWS_PER_GROUP:

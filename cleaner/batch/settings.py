@@ -14,4 +14,3 @@ class Settings:
     force: bool = False  # redo documents a rerun could reuse
     max_bytes: int | None = DEFAULT_MAX_BYTES  # larger inputs are refused
     timeout: float | None = DEFAULT_TIMEOUT  # seconds per document
-    output_format: str | None = None  # of shards and WARC outputs: jsonl or parquet (None: as the input, WARC as jsonl)

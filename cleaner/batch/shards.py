@@ -29,7 +29,6 @@ from cleaner.rulebook.model import Ruleset
 from cleaner.version import __version__
 
 SCHEMA = "corpus-cleaner/shard/1"
-SHARD_KINDS = ("jsonl", "parquet", "warc")
 
 
 @dataclass
@@ -86,9 +85,9 @@ class ShardSummary:
 
 def clean_shard(source: Path, target: Path, ruleset: Ruleset, options: Options,
                 langs: frozenset[str] | None = None, label: str | None = None, *,
-                max_bytes: int | None = None, timeout: float | None = None,
-                output_format: str | None = None) -> ShardSummary:
-    """Clean shard `source` (JSONL, Parquet, WARC or WET) into `target`; return the shard's summary.
+                max_bytes: int | None = None, timeout: float | None = None) -> ShardSummary:
+    """Clean shard `source` (JSONL, Parquet, WARC or WET) into `target` (Parquet for a .parquet name,
+    JSONL otherwise); return the shard's summary.
 
     `label` is how sidecars name the shard (default: its path). A record whose
     text is larger than `max_bytes`, or takes longer than `timeout` seconds,
@@ -101,7 +100,7 @@ def clean_shard(source: Path, target: Path, ruleset: Ruleset, options: Options,
     items = read_items(source)
     first = next(items, None)  # a file that is no shard at all fails here, before anything is written
     with atomic_writer(target) as raw:
-        out = _writer(raw, target, source, output_format)
+        out = _writer(raw, target, source)
         for item in itertools.chain([first] if first is not None else [], items):
             summary.records += 1
             _clean_item(item, out, summary, ruleset, options, langs, label, max_bytes, timeout)
@@ -116,11 +115,9 @@ def shard_digest(source: Path) -> tuple[str, int]:
     return content_digest(source, gunzip=kind_of(source.name) == "jsonl")
 
 
-def _writer(raw: BinaryIO, target: Path, source: Path, output_format: str | None) -> JsonlWriter | ParquetWriter:
-    if target.name.endswith(".parquet"):
-        schema = None
-        if kind_of(source.name) == "parquet" and output_format != "jsonl":
-            schema = needed("pyarrow.parquet", "parquet").read_schema(source)
+def _writer(raw: BinaryIO, target: Path, source: Path) -> JsonlWriter | ParquetWriter:
+    if target.name.endswith(".parquet"):  # a Parquet input's rows keep their columns
+        schema = needed("pyarrow.parquet", "parquet").read_schema(source) if kind_of(source.name) == "parquet" else None
         return ParquetWriter(raw, schema)
     return JsonlWriter(raw, target)
 

@@ -32,8 +32,7 @@ def clean(args: argparse.Namespace) -> int:
     else:
         executor = LocalExecutor(args.jobs or choice.config.jobs or default_processes())
     jobs, refused = planned.jobs, planned.refused
-    settings = Settings(choice.options, args.lang, args.force, max_bytes=args.max_bytes, timeout=args.timeout,
-                        output_format=args.output_format)
+    settings = Settings(choice.options, args.lang, args.force, max_bytes=args.max_bytes, timeout=args.timeout)
     progress = not args.quiet and sys.stderr.isatty()
     with tqdm(total=len(jobs) + len(refused), unit="doc", disable=not progress, file=sys.stderr) as bar:
         summary = run(jobs, executor, choice.rules, settings, manifest=Path(args.output) / MANIFEST,

@@ -24,6 +24,7 @@ def _in_place(args: argparse.Namespace, write: bool) -> int:
     from cleaner.batch.inplace import apply_fix, plan_fix
     from cleaner.batch.inputs import expand
     from cleaner.rulebook.load import load_ruleset
+    from cleaner.text.decode import decode  # the file's text as cleaning decodes it, for --diff
 
     choice = chosen(args)
     found, passed_over = expand(args.inputs, choice.globs)
@@ -46,8 +47,8 @@ def _in_place(args: argparse.Namespace, write: bool) -> int:
                 reasons = sorted(plan.fired.items(), key=lambda kv: (-kv[1], kv[0]))
                 print(f"{shown(str(path))}: " + ", ".join(f"{rule} ×{n}" for rule, n in reasons))
                 if args.diff:
-                    sys.stdout.write(unified_diff(plan.before, plan.text.decode("utf-8"), shown(str(path)),
-                                                  colour_wanted()))
+                    sys.stdout.write(unified_diff(decode(plan.before).text, plan.text.decode("utf-8"),
+                                                  shown(str(path)), colour_wanted()))
                 status = EXIT_FAILED
         except FILE_ERRORS as exc:
             status = file_failed(str(path), exc)

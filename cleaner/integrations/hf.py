@@ -24,7 +24,7 @@ from cleaner.options import DEFAULT_GUARD
 from cleaner.record.sidecar import escape_surrogates, to_sidecar
 from cleaner.rulebook.load import load_ruleset
 from cleaner.rulebook.model import Ruleset
-from cleaner.text.pagemeta import host_of
+from cleaner.text.pagemeta import host_of, record_url
 
 Batch = dict[str, list[Any]]
 
@@ -37,11 +37,13 @@ def _ruleset(rules: tuple[str, ...]) -> Ruleset:
 def _clean(batch: Batch, rules: tuple[str, ...], options: Options) -> Batch:
     ruleset = _ruleset(rules)
     n = len(batch["text"])
-    urls = batch.get("url") or [m.get("url") if isinstance(m, dict) else None for m in batch.get("metadata") or [None] * n]
     ids = batch.get("id") or list(range(n))
+    addresses: list[dict[str, Any]] = [{key: batch[key][k] for key in ("url", "metadata") if key in batch}
+                                       for k in range(n)]
     texts, sidecars = [], []
-    for text, url, ident in zip(batch["text"], urls, ids):
-        result = clean_bytes((text or "").encode("utf-8", "surrogatepass"), ruleset, options=options, host=host_of(url))
+    for text, address, ident in zip(batch["text"], addresses, ids):
+        result = clean_bytes((text or "").encode("utf-8", "surrogatepass"), ruleset, options=options,
+                             host=host_of(record_url(address)))  # the site as a JSONL record's
         texts.append(result.text)
         sidecars.append(escape_surrogates(json.dumps(to_sidecar(result, str(ident)).to_json(), ensure_ascii=False)))
     return {"text": texts, "cleaner": sidecars}

@@ -45,7 +45,7 @@ class Doc:
 
     @property
     def share(self) -> float:
-        return 1.0 - self.chars_out / self.chars_in if self.chars_in else 0.0
+        return share_removed(self.chars_in, self.chars_out)
 
 
 @dataclass
@@ -69,7 +69,7 @@ class GroupStats:
 
     @property
     def share(self) -> float:
-        return 1.0 - self.chars_out / self.chars_in if self.chars_in else 0.0
+        return share_removed(self.chars_in, self.chars_out)
 
 
 @dataclass
@@ -98,7 +98,7 @@ class Run:
 
     @property
     def share(self) -> float:
-        return 1.0 - self.chars_out / self.chars_in if self.chars_in else 0.0
+        return share_removed(self.chars_in, self.chars_out)
 
     def to_json(self) -> dict[str, Any]:
         """stats.json: the counts per rule, site and language, and the overview."""
@@ -123,12 +123,12 @@ MAX_LISTED = 200  # failures and guard activations listed by name
 MOST_REDUCED = 20
 
 
+def share_removed(chars_in: int, chars_out: int) -> float:
+    return 1.0 - chars_out / chars_in if chars_in else 0.0
+
+
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def _key(src: str) -> str:
-    return _hash(src)[:16]
 
 
 def gather(root: Path, sample: int = 5) -> Run:
@@ -194,7 +194,8 @@ def _add_shard(run: Run, entry: dict[str, Any]) -> None:
 def _add_document(run: Run, entry: dict[str, Any], sidecar: Sidecar) -> None:
     record = sidecar.record
     src = str(entry["input"])
-    key = _key(src)
+    rank = _hash(src)  # orders the samples; its head names the document's page
+    key = rank[:16]
     out_chars = record.counts["chars"] if sidecar.filtered is None else 0
     dropped_chars = sum(len(d.text) for d in record.dropped)
     kept_chars = record.counts["chars"]
@@ -206,7 +207,6 @@ def _add_document(run: Run, entry: dict[str, Any], sidecar: Sidecar) -> None:
     run.docs[key] = doc
     fired: Counter[str] = Counter(d.rule for d in record.dropped)
     lifted: Counter[str] = Counter(e.rule for e in record.extracted if e.kept)
-    rank = _hash(src)
     for rule in sorted(set(fired) | set(lifted)):
         stats = run.rules.setdefault(rule, RuleStats())
         stats.hits += fired[rule] + lifted[rule]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from html import unescape
 from typing import Any
 from urllib.parse import urlsplit
@@ -61,6 +62,13 @@ def host_of(url: object) -> str | None:
     except ValueError:
         return None
     return host.lower() if host else None
+
+
+def record_url(record: Mapping[str, Any]) -> str | None:
+    """A corpus record's address: its `url` field, else `metadata.url` (the datatrove / dolma conventions)."""
+    metadata = record.get("metadata")
+    url = record.get("url") or (metadata.get("url") if isinstance(metadata, dict) else None)
+    return url if isinstance(url, str) else None
 
 
 def page_metadata(html: str) -> dict[str, Any]:
