@@ -10,8 +10,12 @@ memory of the process and its children, sampled every 20 ms. Runs:
   clean --jobs 1 / --jobs 2      the whole cleaner: decode, repair, rules, language, sidecars
   --content model                the same, with the line model after the rules on every document
   --jobs 1, 1,000 site files     1,000 extra site files (fingerprints that never match, three rules each)
+  --jobs 1, 1,000 learned files  1,000 files as `cleaner learn` writes them (three fingerprints, 30 rules each)
+  learn from the --jobs 2 run    `cleaner learn OUTDIR`: the learning pass alone, reading a finished run
+  clean --jobs 2 --learn         both passes and the learning between them
   rerun, nothing changed         --jobs 2 again into the same output: incremental skips
   --jobs 2 on the first N docs   memory on a tenth of the corpus: it should not grow with the corpus
+  learn from N docs (--learn-scale N)  the learning pass on a run of N documents, for memory against the above
   WARC rows (--warc N)           a WARC of N HTML responses: trafilatura's extract alone (read with warcio,
                                  include_comments=False) against `cleaner clean X.warc.gz --jobs 1`
 
@@ -102,6 +106,19 @@ def site_files(folder: Path, count: int = 1000) -> Path:
     return folder
 
 
+def learned_files(folder: Path, count: int = 1000, rules: int = 30) -> Path:
+    """Site files shaped like the ones `cleaner learn` writes, for sites the corpus does not hold."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        lines = [f"Zq{i} menu item {j}" for j in range(rules)]
+        table = "".join(f'[[rule]]\nid = "r{j}"\nmatch = \'^{line}$\'\nremoves = ["{line}"]\nkeeps = ["Zq{i} menu"]\n'
+                        for j, line in enumerate(lines))
+        fingerprints = ", ".join(f"'^{line}$'" for line in lines[:3])
+        (folder / f"text-site{i:04d}.toml").write_text(
+            f'[learned]\nsite = "text-site{i:04d}"\nfingerprints = [{fingerprints}]\n{table}', "utf-8")
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=20000)
@@ -109,6 +126,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
     parser.add_argument("--warc", type=int, default=1000, help="HTML response records in the WARC rows (0: none)")
     parser.add_argument("--only", choices=("text", "warc"), default=None, help="run only these rows")
+    parser.add_argument("--learn-scale", type=int, default=0, metavar="N",
+                        help="also learn from a run of N documents (memory against the --docs corpus)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="cleaner-bench-"))
     corpus = work / "corpus"
@@ -119,6 +138,7 @@ def main() -> None:
         make(small, args.small)
     megabytes = sum(p.stat().st_size for p in corpus.rglob("*.txt")) / 1e6
     extra = site_files(work / "extra-rules")
+    learned = learned_files(work / "learned-rules")
     clean = [sys.executable, "-m", "cleaner", "clean", "--quiet"]
     runs = [
         ("floor (langdetect's detector)", [sys.executable, "-c", FLOOR, str(corpus), str(work / "floor-a"), "stock"],
@@ -130,10 +150,25 @@ def main() -> None:
         ("clean --jobs 2", [*clean, str(corpus), "-o", str(work / "out2"), "--jobs", "2", "--force"], args.docs),
         ("clean --jobs 1, 1,000 site files",
          [*clean, str(corpus), "-o", str(work / "out3"), "--jobs", "1", "--rules", str(extra), "--force"], args.docs),
+        ("clean --jobs 1, 1,000 learned files",
+         [*clean, str(corpus), "-o", str(work / "out7"), "--jobs", "1", "--rules", str(learned), "--force"], args.docs),
         ("rerun --jobs 2, nothing changed", [*clean, str(corpus), "-o", str(work / "out2"), "--jobs", "2"], args.docs),
+        ("learn from the --jobs 2 run", [sys.executable, "-m", "cleaner", "learn", str(work / "out2"), "-o",
+                                         str(work / "learned-a"), "--quiet"], args.docs),
+        ("clean --jobs 2 --learn", [*clean, str(corpus), "-o", str(work / "out6"), "--jobs", "2", "--learn",
+                                    "--force"], args.docs),
         (f"clean --jobs 2, first {args.small} docs", [*clean, str(small), "-o", str(work / "out4"), "--jobs", "2",
                                                       "--force"], args.small),
     ]
+    if args.learn_scale:
+        scaled = work / "scaled"
+        if not scaled.is_dir():
+            make(scaled, args.learn_scale)
+        runs += [(f"clean --jobs 2, {args.learn_scale} docs", [*clean, str(scaled), "-o", str(work / "out-scaled"),
+                                                               "--jobs", "2"], args.learn_scale),
+                 (f"learn from the run of {args.learn_scale} docs",
+                  [sys.executable, "-m", "cleaner", "learn", str(work / "out-scaled"), "-o", str(work / "learned-b"),
+                   "--quiet"], args.learn_scale)]
     if args.only == "warc":
         runs = []
     print(f"corpus: {args.docs} documents, {megabytes:.1f} MB; {os.cpu_count()} cores\n")

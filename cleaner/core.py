@@ -13,7 +13,7 @@ from cleaner.options import Options
 from cleaner.record.model import Dropped, Extracted, Guard, Record, Repair, Result, Source
 from cleaner.rulebook import engine
 from cleaner.rulebook.load import load_ruleset
-from cleaner.rulebook.model import FIELDS, GENERIC, Rule, Ruleset
+from cleaner.rulebook.model import FIELDS, GENERIC, LEARNED, Rule, Ruleset
 from cleaner.text import htmlpage, language, pagemeta
 from cleaner.text.decode import decode
 from cleaner.text.headline import counts, reads_as_headline
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from cleaner.content.model import LineModel
 
 TITLE_RULE = "cleaner/title"
+GENERIC_PREFIX, LEARNED_PREFIX = GENERIC + "/", LEARNED + "/"
 REDETECT_SHARE = 0.9
 GUARD_MIN_WORDS = 50  # below this, a document is mostly chrome anyway: nothing the guard would save
 DEFAULTS = Options()
@@ -90,29 +91,36 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, options: Options = 
     lines = [shown[n] for n in at]
 
     site = (ruleset.index.site_for_host(host) if host else None) or ruleset.index.identify(lines)
+    # Where the line model runs, learned rules wait for it: it was trained on whole pages, menus
+    # and all, and reads a page whose recurring lines are gone as more of an article than it is.
+    model_next = options.content != "rules" and not extracted
     outcome = engine.Outcome()
-    engine.run(lines, ruleset.rules_for(site, None), outcome)
+    engine.run(lines, ruleset.rules_for(site, None, learned=not model_next), outcome)
     detected_on = _joined(lines, outcome)
     lang, prob = language.detect(detected_on)
     # The untagged rules are at their fixed point: run the language's own rules,
     # and only if they drop something, all rules again to a new fixed point.
     # The language is detected again only if that took away a tenth of the text.
-    if lang != language.UNDETERMINED and engine.run(lines, ruleset.tagged_rules_for(site, lang), outcome):
-        engine.run(lines, ruleset.rules_for(site, lang), outcome)
+    if lang != language.UNDETERMINED and engine.run(lines, ruleset.tagged_rules_for(site, lang, not model_next),
+                                                    outcome):
+        engine.run(lines, ruleset.rules_for(site, lang, learned=not model_next), outcome)
         remaining = _joined(lines, outcome)
         if len(remaining) < REDETECT_SHARE * len(detected_on):
             lang, prob = language.detect(remaining)
 
-    guarded = _guard(lines, outcome, options.guard) if options.guard is not None else None
+    guarded = _guard(lines, outcome, options.guard)
     model_scores: dict[int, float] = {}  # each line's score, where the model ran
-    if options.content != "rules" and not extracted:
+    if model_next:
         from cleaner.content import model as line_model
         from cleaner.content import select
 
         alive = outcome.alive(len(lines))
+        rules = ruleset.rules_for(site, language.known(lang))
         if options.content == "model" or select.reads_as_page([lines[i] for i in alive]):
-            model_scores = _model_and_rules(lines, outcome, ruleset.rules_for(site, language.known(lang)),
-                                            model or line_model.shipped())
+            model_scores = _model_and_rules(lines, outcome, rules, model or line_model.shipped())
+        else:
+            engine.run(lines, rules, outcome)
+        guarded = _merged(guarded, _guard(lines, outcome, None))
 
     values: dict[str, list[str]] = {f: [] for f in FIELDS}
     for ex in outcome.extracted:
@@ -184,41 +192,55 @@ def rules_digest(ruleset: Ruleset, site: str | None, options: Options, model: Li
     return "sha256:" + hashlib.sha256(f"{rules}\n{used.digest}".encode()).hexdigest()
 
 
-def _guard(lines: list[str], outcome: engine.Outcome, limit: float) -> Guard | None:
+def _guard(lines: list[str], outcome: engine.Outcome, limit: float | None) -> Guard | None:
     """Cap what generic rules take: past `limit` of the words site rules left (in documents of
     GUARD_MIN_WORDS words or more), put back the lines of the generic rules that took most, rule by
-    rule, until the rest is within the limit; say what was put back, or return None.
+    rule, until the rest is within the limit; and let learned rules never take a document's last
+    line. Say what was put back, or return None.
 
-    Generic rules are written for the shape of chrome on any site; one that
-    takes most of a document has met an article it was not written for. Site
-    rules are the site maintainer's own call and are not capped. Measured
-    against what site rules leave, the guard decides the same when the
-    output is cleaned again.
+    Generic rules are written for the shape of chrome on any site; one that takes most of a document
+    has met an article it was not written for. Site rules are the site maintainer's own call and are
+    not capped, nor are learned ones, which are the site's own chrome (on whole-page dumps, where
+    menus outweigh the article, a cap put back learned lines on 255 of 901 devsites pages). Measured
+    against what site rules leave, the guard decides the same when the output is cleaned again.
     """
-    prefix = GENERIC + "/"
     taken: Counter[str] = Counter()
+    learned: Counter[str] = Counter()
     for i, rule in outcome.dropped.items():
-        if rule.startswith(prefix):
+        if rule.startswith(GENERIC_PREFIX):
             taken[rule] += len(lines[i].split())
-    if not taken:
+        elif rule.startswith(LEARNED_PREFIX):
+            learned[rule] += len(lines[i].split())
+    if not taken and not learned:
         return None
     base = sum(len(lines[i].split()) for i in range(len(lines))
-               if i not in outcome.dropped or outcome.dropped[i].startswith(prefix))
+               if i not in outcome.dropped or outcome.dropped[i].startswith(GENERIC_PREFIX))
     total = sum(taken.values())
-    if base < GUARD_MIN_WORDS or total <= limit * base:
-        return None
     back: set[str] = set()
-    remaining = total
-    for rule, words in sorted(taken.items(), key=lambda kv: (-kv[1], kv[0])):
-        if remaining <= limit * base:
-            break
-        back.add(rule)
-        remaining -= words
+    if limit is not None and base >= GUARD_MIN_WORDS and total > limit * base:
+        remaining = total
+        for rule, words in sorted(taken.items(), key=lambda kv: (-kv[1], kv[0])):
+            if remaining <= limit * base:
+                break
+            back.add(rule)
+            remaining -= words
+    if learned and len(outcome.dropped) == len(lines) and not back:  # the learned rule that took most goes back
+        back.add(min(learned, key=lambda r: (-learned[r], r)))
+    if not back:
+        return None
     restored = [i for i, rule in outcome.dropped.items() if rule in back]
     rules = Counter(outcome.dropped.pop(i) for i in restored)
     put_back = set(restored)
     outcome.extracted = [replace(e, kept=True) if e.index in put_back else e for e in outcome.extracted]
-    return Guard(limit, round(total / base, 4), len(restored), dict(sorted(rules.items())))
+    return Guard(1.0 if limit is None else limit, round(total / base, 4) if base else 1.0, len(restored),
+                 dict(sorted(rules.items())))
+
+
+def _merged(first: Guard | None, then: Guard | None) -> Guard | None:
+    """One record of what the guard put back before the line model and after it."""
+    if first is None or then is None:
+        return first or then
+    return replace(first, lines=first.lines + then.lines, rules=dict(sorted({**first.rules, **then.rules}.items())))
 
 
 def _joined(lines: list[str], outcome: engine.Outcome) -> str:

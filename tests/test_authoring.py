@@ -1,4 +1,4 @@
-"""Rule authoring: explain, rules list|lint|test, suggest, and the run's statistics."""
+"""Rule authoring: explain, rules list|lint|test, and the run's statistics."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,7 @@ import pytest
 from cleaner import clean_bytes
 from cleaner.cli import main
 
-from .conftest import DEVSET, SEEDS_RAW, needs_devset
+from .conftest import SEEDS_RAW, needs_devset
 
 NO_CASES = '''[generic]
 id = "mine"
@@ -116,24 +116,6 @@ def test_explain_colours_only_a_terminal(tmp_path: Path, monkeypatch) -> None:
 
 @needs_devset
 @pytest.mark.slow
-def test_a_suggested_draft_keeps_devset_content_and_removes_more(tmp_path: Path) -> None:
-    from .test_quality import score
-
-    draft = tmp_path / "draft" / "suggested.toml"
-    draft.parent.mkdir()
-    assert main(["suggest", str(DEVSET / "text-recall"), "-o", str(draft)]) == 0
-    text = draft.read_text("utf-8")
-    assert text.count("[[rule]]") >= 2
-    assert main(["rules", "lint", str(draft.parent)]) == 0
-    without, with_draft = tmp_path / "without", tmp_path / "with"
-    assert main(["clean", str(DEVSET / "text-recall"), "-o", str(without), "--quiet", "--jobs", "2"]) == 0
-    assert main(["clean", str(DEVSET / "text-recall"), "-o", str(with_draft), "--quiet", "--jobs", "2",
-                 "--rules", str(draft.parent)]) == 0
-    kept0, _, removed0, _ = score(DEVSET / "text-recall", without)
-    kept1, _, removed1, _ = score(DEVSET / "text-recall", with_draft)
-    assert kept1 >= kept0 and removed1 >= removed0
-
-
 def test_stats_file_counts_hits_sites_languages_and_idle_rules(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()

@@ -15,6 +15,7 @@ from cleaner.rulebook.cases import case_failures
 from cleaner.rulebook.load import GENERIC, Rule, RuleError, build_ruleset, shipped_rules_dir
 
 _TOML_LINE = re.compile(r"at line (\d+)")
+_LEARNED = re.compile(r"^\s*\[learned\]", re.MULTILINE)  # the header of a file `cleaner learn` wrote
 CASE_TIMEOUT = 10.0  # seconds for one rule's cases
 _NEWLINE_IN_PATTERN = re.compile(r"(?<!\\)(\\n|\\r)")
 
@@ -61,25 +62,27 @@ def lint(paths: Iterable[Path], loaded_with: Iterable[Path] = ()) -> list[Proble
     """
     problems: list[Problem] = []
     owners: dict[str, str] = {}  # rule or site id -> the file that defines it
-    for path in loaded_with:
-        ruleset = build_ruleset([(str(path), path.read_bytes())])
-        owners.update({**{site: str(path) for site in ruleset.sites},
-                       **{r.id: str(path) for r in ruleset.generic}})
+    beside = [(str(path), path.read_bytes()) for path in loaded_with]
+    for source in beside:
+        ruleset = build_ruleset([source])
+        owners.update({**{site: source[0] for site in ruleset.sites},
+                       **{r.id: source[0] for r in ruleset.generic}})
     for path in paths:
         name, data = str(path), path.read_bytes()
         text = data.decode("utf-8", "replace")
         try:
-            ruleset = build_ruleset([(name, data)])
+            # a learned file may add to a site the files loaded beside it define: read it with them
+            ruleset = build_ruleset(beside + [(name, data)] if beside and _LEARNED.search(text) else [(name, data)])
         except RuleError as exc:
             match = _TOML_LINE.search(exc.reason)
             line = int(match.group(1)) if match and "TOML" in exc.reason else rule_line(text, exc.rule)
             problems.append(Problem(name, line, exc.rule or "-", exc.reason))
             continue
-        for site in ruleset.sites:
+        for site in (s.id for s in ruleset.sites.values() if s.source == name):
             if site in owners:
                 problems.append(Problem(name, 1, site, f"site id also used in {owners[site]}"))
             owners.setdefault(site, name)
-        for rule in ruleset.all_rules():
+        for rule in (r for r in ruleset.all_rules() if r.source == name):
             at = rule_line(text, rule.id)
             if rule.id.startswith(GENERIC + "/"):
                 if rule.id in owners:
@@ -143,10 +146,19 @@ class CaseReport:
     failures: list[str]
 
 
-def run_cases(paths: Sequence[Path]) -> list[CaseReport]:
+def run_cases(paths: Sequence[Path], loaded_with: Sequence[Path] = ()) -> list[CaseReport]:
     """Every rule's cases run; a RuleError if the files do not load."""
-    ruleset = build_ruleset([(str(p), p.read_bytes()) for p in paths])
-    return [CaseReport(rule, bounded_case_failures(rule)) for rule in ruleset.all_rules()]
+    return [CaseReport(rule, bounded_case_failures(rule)) for rule in _rules_of(paths, loaded_with)]
+
+
+def _rules_of(paths: Sequence[Path], loaded_with: Sequence[Path]) -> list[Rule]:
+    """The rules `paths` define, loaded beside `loaded_with` (the shipped rules), to which learned files may add."""
+    mine = [(str(p), p.read_bytes()) for p in paths]
+    if not any(_LEARNED.search(data.decode("utf-8", "replace")) for _, data in mine):
+        loaded_with = ()
+    names = {name for name, _ in mine}
+    ruleset = build_ruleset([(str(p), p.read_bytes()) for p in loaded_with if str(p) not in names] + mine)
+    return [rule for rule in ruleset.all_rules() if rule.source in names]
 
 
 def bounded_case_failures(rule: Rule) -> list[str]:
@@ -158,9 +170,8 @@ def bounded_case_failures(rule: Rule) -> list[str]:
         return [f"its cases took longer than {CASE_TIMEOUT:g} s: the pattern backtracks"]
 
 
-def describe(paths: Sequence[Path]) -> list[dict[str, object]]:
+def describe(paths: Sequence[Path], loaded_with: Sequence[Path] = ()) -> list[dict[str, object]]:
     """One row per rule, for `cleaner rules list`."""
-    ruleset = build_ruleset([(str(p), p.read_bytes()) for p in paths])
     return [{"id": r.id, "action": r.action, "zone": r.zone if r.zone == "any" else f"{r.zone} {r.within}",
              "lang": ",".join(sorted(r.lang)) if r.lang else "any", "cases": len(r.removes) + len(r.keeps),
-             "file": r.source, "about": r.about} for r in ruleset.all_rules()]
+             "file": r.source, "about": r.about} for r in _rules_of(paths, loaded_with)]

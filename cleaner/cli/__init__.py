@@ -21,11 +21,12 @@ def _commands() -> dict[str, Callable[[argparse.Namespace], int]]:
     from cleaner.cli.clean import clean
     from cleaner.cli.explain import explain
     from cleaner.cli.inplace import check, fix, restore
+    from cleaner.cli.learn import learn
     from cleaner.cli.report import report
-    from cleaner.cli.rules import rules, suggest
+    from cleaner.cli.rules import rules
 
     return {"clean": clean, "check": check, "fix": fix, "restore": restore, "explain": explain,
-            "rules": rules, "suggest": suggest, "report": report}
+            "rules": rules, "learn": learn, "report": report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,9 @@
-"""`cleaner clean`: a batch run into an output directory, with a progress bar and a summary."""
+"""`cleaner clean`: a batch run into an output directory, with a progress bar and a summary.
+
+With `--learn`, a first pass cleans into OUTDIR/.learn-pass with the current
+rules, the site files are learned from it, and the second pass cleans into
+OUTDIR with them: cleaning stays a function of a document and its rule files.
+"""
 from __future__ import annotations
 
 import argparse
@@ -6,20 +11,62 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cleaner.cli.common import EXIT_FAILED, EXIT_OK, chosen, flagged
+from cleaner.cli.common import EXIT_FAILED, EXIT_OK, Chosen, chosen, flagged
 from cleaner.display import shown
+
+if TYPE_CHECKING:
+    from cleaner.batch.reports import Summary
+    from cleaner.batch.settings import Settings
+
+LEARN_PASS = ".learn-pass"  # below OUTDIR: the first pass of `--learn`, kept for reruns
+LEARNED_RULES = "learned-rules"  # below OUTDIR: where `--learn` writes by default
 
 
 def clean(args: argparse.Namespace) -> int:
+    from cleaner.batch.settings import Settings
+
+    choice = chosen(args)
+    settings = Settings(choice.options, args.lang, args.force, max_bytes=args.max_bytes, timeout=args.timeout)
+    output = Path(args.output)
+    rules = choice.rules
+    if args.learn is not None:
+        from cleaner.cli.learn import learn_from_run, without
+
+        target = Path(args.learn) if args.learn else output / LEARNED_RULES
+        rules = without(choice.rules, target)
+        first = batch(args, choice, rules, output / LEARN_PASS, Settings(choice.options, None, args.force,
+                      max_bytes=args.max_bytes, timeout=args.timeout), "pass 1 of 2")
+        learn_from_run(output / LEARN_PASS, target, rules, args.quiet)
+        if first.failures and not args.quiet:
+            print(f"pass 1: {len(first.failures)} inputs failed (named below, as pass 2 finds them)", file=sys.stderr)
+        rules = [*rules, str(target)]
+    summary = batch(args, choice, rules, output, settings, "pass 2 of 2" if args.learn is not None else None,
+                    output_format=args.output_format)
+    for path, reason in sorted(summary.failures):
+        print(f"{shown(path)}: {flagged(reason)}", file=sys.stderr)
+    if not args.quiet:
+        _print_summary(summary, args.lang is not None)
+    if args.stats is not None:
+        from cleaner.batch.files import write_atomic
+        from cleaner.record.sidecar import escape_surrogates
+
+        stats = escape_surrogates(json.dumps(summary.stats(), ensure_ascii=False, indent=1))
+        write_atomic(args.stats, (stats + "\n").encode("utf-8"))
+    return EXIT_FAILED if summary.failures else EXIT_OK
+
+
+def batch(args: argparse.Namespace, choice: Chosen, rules: list[str], output: Path, settings: Settings,
+          label: str | None, output_format: str | None = None) -> Summary:
+    """One run of the inputs into `output` with `rules`, on the executor the flags ask for, with a progress bar."""
     from tqdm import tqdm
 
-    from cleaner.batch import LocalExecutor, Settings, plan, run
+    from cleaner.batch import LocalExecutor, plan, run
     from cleaner.batch.executors import Executor, default_processes
     from cleaner.batch.manifest import MANIFEST
 
-    choice = chosen(args)
-    planned = plan(args.inputs, args.output, choice.globs, args.format, args.output_format)
+    planned = plan(args.inputs, str(output), choice.globs, args.format, output_format)
     executor: Executor
     if args.scheduler:
         from cleaner.batch.cluster import INSTALL_HINT, ClusterError, DaskExecutor
@@ -31,35 +78,27 @@ def clean(args: argparse.Namespace) -> int:
         executor = DaskExecutor(args.scheduler)
     else:
         executor = LocalExecutor(args.jobs or choice.config.jobs or default_processes())
-    jobs, refused = planned.jobs, planned.refused
-    settings = Settings(choice.options, args.lang, args.force, max_bytes=args.max_bytes, timeout=args.timeout)
     progress = not args.quiet and sys.stderr.isatty()
-    with tqdm(total=len(jobs) + len(refused), unit="doc", disable=not progress, file=sys.stderr) as bar:
-        summary = run(jobs, executor, choice.rules, settings, manifest=Path(args.output) / MANIFEST,
-                      on_report=lambda report: bar.update(), refused=refused)
-    for path, reason in sorted(summary.failures):
-        print(f"{shown(path)}: {flagged(reason)}", file=sys.stderr)
-    if not args.quiet:
-        counts = summary.statuses
-        unchanged = f", unchanged {counts['unchanged']}" if counts["unchanged"] else ""
-        emptied = f", no text {counts['emptied']} (empty or all chrome: sidecar only)" if counts["emptied"] else ""
-        filtered = f", filtered by language {counts['filtered']}" if args.lang else ""
-        print(f"read {summary.read}, written {counts['written']}{unchanged}{emptied}{filtered}, "
-              f"failed {counts['failed']}", file=sys.stderr)
-        _print_counts("lines dropped per rule", summary.dropped)
-        _print_counts("documents per site", summary.sites)
-        _print_counts("documents per language", summary.langs)
-        never = summary.never_fired()
-        if never:
-            more = ", ... (all in --stats)" if len(never) > 10 else ""
-            print(f"rules that never fired ({len(never)}): {', '.join(never[:10])}{more}", file=sys.stderr)
-    if args.stats is not None:
-        from cleaner.batch.files import write_atomic
-        from cleaner.record.sidecar import escape_surrogates
+    total = len(planned.jobs) + len(planned.refused)
+    with tqdm(total=total, unit="doc", desc=label, disable=not progress, file=sys.stderr) as bar:
+        return run(planned.jobs, executor, rules, settings, manifest=output / MANIFEST,
+                   on_report=lambda report: bar.update(), refused=planned.refused)
 
-        stats = escape_surrogates(json.dumps(summary.stats(), ensure_ascii=False, indent=1))
-        write_atomic(args.stats, (stats + "\n").encode("utf-8"))
-    return EXIT_FAILED if summary.failures else EXIT_OK
+
+def _print_summary(summary: Summary, by_language: bool) -> None:
+    counts = summary.statuses
+    unchanged = f", unchanged {counts['unchanged']}" if counts["unchanged"] else ""
+    emptied = f", no text {counts['emptied']} (empty or all chrome: sidecar only)" if counts["emptied"] else ""
+    filtered = f", filtered by language {counts['filtered']}" if by_language else ""
+    print(f"read {summary.read}, written {counts['written']}{unchanged}{emptied}{filtered}, "
+          f"failed {counts['failed']}", file=sys.stderr)
+    _print_counts("lines dropped per rule", summary.dropped)
+    _print_counts("documents per site", summary.sites)
+    _print_counts("documents per language", summary.langs)
+    never = summary.never_fired()
+    if never:
+        more = ", ... (all in --stats)" if len(never) > 10 else ""
+        print(f"rules that never fired ({len(never)}): {', '.join(never[:10])}{more}", file=sys.stderr)
 
 
 def _print_counts(title: str, counts: Counter[str]) -> None:

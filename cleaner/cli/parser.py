@@ -41,32 +41,48 @@ def build_parser() -> argparse.ArgumentParser:
     shared.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"give up on a document after this long, naming the rule at work (default {DEFAULT_TIMEOUT:g})")
 
-    clean = sub.add_parser("clean", parents=[shared], help="clean files and directories into an output directory",
+    running = argparse.ArgumentParser(add_help=False)
+    running.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, or a directory searched recursively")
+    running.add_argument("--jobs", type=positive, default=None, metavar="N", help="worker processes (default: all cores)")
+    running.add_argument("--format", choices=("auto", "text", "html"), default="auto",
+                         help="auto (default): HTML for .html/.htm/.xhtml names and for text that starts like an "
+                         "HTML document, plain text otherwise")
+    running.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                         help="run on the dask.distributed cluster whose scheduler is at ADDRESS (e.g. "
+                         "tcp://host:8786); inputs, outputs and rule directories must be at the same paths on every "
+                         "worker")
+    running.add_argument("--max-bytes", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                         help="refuse inputs larger than this (after gunzip), e.g. 500K, 64M "
+                         f"(default {DEFAULT_MAX_BYTES >> 20}M)")
+    running.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+
+    clean = sub.add_parser("clean", parents=[shared, running], help="clean files and directories into an output directory",
                            description="Clean INPUT files and directories into OUTDIR, mirroring each "
                            "directory's tree: a/b.txt becomes OUTDIR/a/b.txt and OUTDIR/a/b.meta.json.")
-    clean.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, or a directory searched recursively")
     clean.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="where cleaned texts and sidecars go")
-    clean.add_argument("--jobs", type=positive, default=None, metavar="N", help="worker processes (default: all cores)")
-    clean.add_argument("--format", choices=("auto", "text", "html"), default="auto",
-                       help="auto (default): HTML for .html/.htm/.xhtml names and for text that starts like an "
-                       "HTML document, plain text otherwise")
     clean.add_argument("--output-format", choices=("jsonl", "parquet"), default=None,
                        help="of shards and WARC/WET inputs' outputs (default: as the input; WARC and WET give jsonl)")
     clean.add_argument("--lang", type=languages, default=None, metavar="CODES",
                        help="write only documents detected in these languages, e.g. en,de (the others get a "
                        "sidecar saying why)")
-    clean.add_argument("--scheduler", metavar="ADDRESS", default=None,
-                       help="run on the dask.distributed cluster whose scheduler is at ADDRESS (e.g. tcp://host:8786); "
-                       "inputs, outputs and rule directories must be at the same paths on every worker")
     clean.add_argument("--force", action="store_true",
                        help="redo every document, also those an earlier run into OUTDIR left unchanged")
-    clean.add_argument("--max-bytes", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
-                       help="refuse inputs larger than this (after gunzip), e.g. 500K, 64M "
-                       f"(default {DEFAULT_MAX_BYTES >> 20}M)")
-    clean.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     clean.add_argument("--stats", metavar="FILE", type=Path, default=None,
                        help="also write the run's statistics to FILE as JSON: statuses, hits per rule, rules that "
                        "never fired, documents per site and per language")
+    clean.add_argument("--learn", nargs="?", const="", default=None, metavar="DIR", type=str,
+                       help="first learn each site's recurring chrome from the inputs into DIR (default: "
+                       "OUTDIR/learned-rules; the first pass's outputs are kept in OUTDIR/.learn-pass so that "
+                       "reruns reuse them), then clean with those site files")
+
+    learn = sub.add_parser("learn", parents=[shared, running], help="write site files for the chrome that recurs "
+                           "on each site's pages",
+                           description="Clean the INPUTs with the current rules (or read the finished run an INPUT "
+                           "directory holds), group the pages by site (URL host, the rules' fingerprints, else the "
+                           "lines pages share), and write one reviewable site file per site into DIR, each rule with "
+                           "its evidence and cases. DIR/groups.tsv says which site each page went to.")
+    learn.add_argument("-o", "--output", required=True, type=Path, metavar="DIR",
+                       help="the rule directory to write (use it with --rules DIR)")
 
     check = sub.add_parser("check", parents=[shared], help="exit 1 if cleaning would change any file (read-only)",
                            description="List each file that cleaning would change, with the rules that fire.")
@@ -93,13 +109,6 @@ def build_parser() -> argparse.ArgumentParser:
                        help="list: one line per rule; lint: every problem as file:line: rule: message; "
                        "test: run every rule's removes/keeps cases")
     rules.add_argument("dirs", nargs="*", metavar="DIR", help="rule files or directories (default: the shipped rules)")
-
-    suggest = sub.add_parser("suggest", parents=[shared], help="draft rules for recurring chrome found in a corpus",
-                             description="Find lines that recur at the start or end of many documents of one site "
-                             "and that no rule drops yet; write them as a draft rule file to review. Nothing is "
-                             "applied.")
-    suggest.add_argument("inputs", nargs="+", metavar="DIR")
-    suggest.add_argument("-o", "--output", required=True, type=Path, metavar="DRAFT.toml")
 
     report = sub.add_parser("report", help="write an HTML report of what a run removed, and stats.json",
                             description="Read the manifest and sidecars of a `cleaner clean` run (nothing is cleaned "

@@ -1,30 +1,30 @@
-"""`cleaner rules list|lint|test` and `cleaner suggest`: the rule author's commands."""
+"""`cleaner rules list|lint|test`: the rule author's commands."""
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from cleaner.cli.common import EXIT_FAILED, EXIT_OK, chosen
+from cleaner.cli.common import EXIT_FAILED, EXIT_OK
 
 
 def rules(args: argparse.Namespace) -> int:
     from cleaner.authoring.lint import describe, lint, rule_files, run_cases
 
     paths = rule_files(args.dirs)
+    beside = rule_files([]) if args.dirs else []  # the shipped rules, which learned files may add to
     if args.action == "lint":
-        problems = lint(paths, rule_files([]) if args.dirs else ())
+        problems = lint(paths, beside)
         for problem in problems:
             print(problem)
         print(f"{len(paths)} rule files, {len(problems)} problems", file=sys.stderr)
         return EXIT_FAILED if problems else EXIT_OK
     if args.action == "list":
-        rows = describe(paths)
+        rows = describe(paths, beside)
         width = max((len(str(r["id"])) for r in rows), default=0)
         for r in rows:
             print(f"{r['id']:<{width}}  {r['action']:<7}  {r['zone']:<10}  {r['lang']:<20}  {r['file']}")
         return EXIT_OK
-    reports = run_cases(paths)
+    reports = run_cases(paths, beside)
     failed = [r for r in reports if r.failures]
     print("".join("F" if r.failures else "." for r in reports))
     if failed:
@@ -38,23 +38,3 @@ def rules(args: argparse.Namespace) -> int:
     print(f"{'=' * 10} {len(reports) - len(failed)} rules passed, {len(failed)} failed ({cases} cases) {'=' * 10}")
     return EXIT_FAILED if failed else EXIT_OK
 
-
-def suggest(args: argparse.Namespace) -> int:
-    from cleaner.authoring.suggest import draft, mine
-    from cleaner.batch.files import write_atomic
-    from cleaner.batch.inputs import expand
-    from cleaner.rulebook.load import load_ruleset
-
-    choice = chosen(args)
-    ruleset = load_ruleset(choice.rules)
-    files: list[tuple[Path, Path]] = []
-    for name in args.inputs:
-        found, _ = expand([name], choice.globs + ["*.html", "*.htm"] if args.globs is None else choice.globs)
-        root = Path(name) if Path(name).is_dir() else Path(name).parent
-        files += [(Path(path), root) for path, _, _ in found]
-    suggestions = mine(files, ruleset)
-    write_atomic(args.output, draft(suggestions, " ".join(args.inputs)).encode("utf-8"))
-    groups = len({s.group for s in suggestions})
-    print(f"{len(files)} documents read; {len(suggestions)} rules drafted for {groups} groups: {args.output}",
-          file=sys.stderr)
-    return EXIT_OK

@@ -12,23 +12,22 @@ like a sentence). Article dumps with leftover chrome are mostly prose.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from cleaner.content import RULE
 from cleaner.content.model import LineModel
+from cleaner.text.prose import reads_as_prose
 
 __all__ = ["RULE", "model_drops", "reads_as_page"]
 PAGE_PROSE_SHARE = 0.6
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 
 
 def reads_as_page(lines: Sequence[str]) -> bool:
     """Whether less than PAGE_PROSE_SHARE of the words are in prose lines: a page with its menus, not an article."""
     words = [len(line.split()) for line in lines]
-    prose = sum(w for line, w in zip(lines, words) if w >= 10 and _SENTENCE_END.search(line))
+    prose = sum(w for line, w in zip(lines, words) if reads_as_prose(line, w))
     return prose < PAGE_PROSE_SHARE * sum(words)
 
 

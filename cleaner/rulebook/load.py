@@ -11,16 +11,20 @@ import json
 import re
 import tomllib
 from collections.abc import Iterable
+from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from cleaner.rulebook.model import ACTIONS, DEFAULT_WITHIN, FIELDS, GENERIC, ZONES, Rule, RuleError, Ruleset, Site
+from cleaner.rulebook.model import ACTIONS, DEFAULT_WITHIN, FIELDS, GENERIC, LEARNED, ZONES, Rule, RuleError, Ruleset, Site
 from cleaner.rulebook.patterns import backtracking_risk, first_chars, line_length_bounds, needles
 
 _HEADER_KEYS = {
     "site": {"id", "name", "domains", "fingerprints", "prune_xpath", "lang", "about"},
     "generic": {"id", "lang", "about"},
+    # rules `cleaner learn` drafted for a site: added to that site's own rules when a [site] file
+    # defines it, else they make the site (which then needs domains or fingerprints)
+    "learned": {"site", "name", "domains", "fingerprints", "lang", "about"},
 }
 _RULE_KEYS = {
     "id", "about", "action", "match", "zone", "within", "then", "ignore_case",
@@ -51,17 +55,24 @@ def build_ruleset(sources: list[tuple[str, bytes]]) -> Ruleset:
     seen_generic: dict[str, str] = {}
     generic_hashes: list[str] = []
     site_digests: dict[str, str] = {}
+    learned: dict[str, tuple[str, bytes, dict[str, Any], tuple[Rule, ...]]] = {}
     for path, data in sources:
         doc = _parse(path, data)
         kind = _header_kind(path, doc)
         header = doc[kind]
         _check_keys(path, None, header, _HEADER_KEYS[kind], f"[{kind}]")
-        ns_id = _req_str(path, None, header, "id")
+        ns_id = _req_str(path, None, header, "site" if kind == "learned" else "id")
         if not _ID.fullmatch(ns_id):
-            raise RuleError(path, None, f"[{kind}] id {ns_id!r} must be lowercase letters, digits and '-'")
+            key = "site" if kind == "learned" else "id"
+            raise RuleError(path, None, f"[{kind}] {key} {ns_id!r} must be lowercase letters, digits and '-'")
         file_lang = _lang(path, None, header.get("lang"))
-        namespace = ns_id if kind == "site" else GENERIC
+        namespace = {"site": ns_id, "generic": GENERIC, "learned": f"{LEARNED}/{ns_id}"}[kind]
         rules = tuple(_rule(path, namespace, i, raw, file_lang) for i, raw in enumerate(_rule_tables(path, doc)))
+        if kind == "learned":
+            if ns_id in learned:
+                raise RuleError(path, None, f"learned rules for site {ns_id!r} also in {learned[ns_id][0]}")
+            learned[ns_id] = (path, data, header, rules)
+            continue
         if kind == "generic":
             for r in rules:
                 if r.id in seen_generic:
@@ -72,14 +83,23 @@ def build_ruleset(sources: list[tuple[str, bytes]]) -> Ruleset:
             continue
         if ns_id in sites:
             raise RuleError(path, None, f"duplicate site id {ns_id!r} (also in {sites[ns_id].source})")
-        fingerprints = tuple(_compile(path, f"{ns_id} fingerprint", p, False)
-                             for p in _str_list(path, None, header, "fingerprints"))
-        if not fingerprints and not header.get("domains"):
-            raise RuleError(path, None, "[site] needs fingerprints or domains to be recognized")
         site_digests[ns_id] = "sha256:" + hashlib.sha256(data).hexdigest()
-        sites[ns_id] = Site(ns_id, str(header.get("name", ns_id)),
-                            tuple(d.lower() for d in _str_list(path, None, header, "domains")),
-                            fingerprints, rules, path, _xpaths(path, ns_id, _str_list(path, None, header, "prune_xpath")))
+        sites[ns_id] = Site(ns_id, str(header.get("name", ns_id)), *_recognized(path, ns_id, header, "[site]"),
+                            rules, path, _xpaths(path, ns_id, _str_list(path, None, header, "prune_xpath")))
+    for ns_id, (path, data, header, rules) in sorted(learned.items()):
+        own = sites.get(ns_id)
+        domains, fingerprints = _recognized(path, ns_id, header, "[learned] for a site no [site] file defines",
+                                            needed=own is None)
+        digest = hashlib.sha256(data).hexdigest()
+        if own is None:
+            sites[ns_id] = Site(ns_id, str(header.get("name", ns_id)), domains, fingerprints, rules, path)
+            site_digests[ns_id] = "sha256:" + digest
+        else:  # the site's own rules first, then what was learned for it
+            sites[ns_id] = replace(own, domains=own.domains + tuple(d for d in domains if d not in own.domains),
+                                   fingerprints=own.fingerprints + fingerprints, rules=own.rules + rules,
+                                   learned=path)
+            site_digests[ns_id] = _digest([site_digests[ns_id], digest])
+    _check_domains(sites)
     identify = sorted((s.id, [f.pattern for f in s.fingerprints], list(s.domains), list(s.prune_xpath))
                       for s in sites.values())
     return Ruleset(sites, tuple(generic), tuple(p for p, _ in sources),
@@ -87,6 +107,29 @@ def build_ruleset(sources: list[tuple[str, bytes]]) -> Ruleset:
                    generic_digest=_digest(sorted(generic_hashes)),
                    identify_digest=_digest([json.dumps(identify, ensure_ascii=False)]),
                    site_digests=site_digests)
+
+
+def _recognized(path: str, site: str, header: dict[str, Any], where: str,
+                needed: bool = True) -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
+    """A site header's domains and compiled fingerprints; one of them is `needed` to recognize the site."""
+    fingerprints = tuple(_compile(path, f"{site} fingerprint", p, False)
+                         for p in _str_list(path, None, header, "fingerprints"))
+    domains = tuple(d.lower() for d in _str_list(path, None, header, "domains"))
+    if needed and not fingerprints and not domains:
+        raise RuleError(path, None, f"{where} needs fingerprints or domains to be recognized")
+    return domains, fingerprints
+
+
+def _check_domains(sites: dict[str, Site]) -> None:
+    """A domain belongs to one site: a second claim would silently take the first site's documents."""
+    owner: dict[str, Site] = {}
+    for site in sites.values():
+        for domain in site.domains:
+            other = owner.setdefault(domain, site)
+            if other is not site:
+                raise RuleError(site.learned or site.source, None,
+                                f"domain {domain!r} of site {site.id!r} is already claimed by site {other.id!r} "
+                                f"({other.source})")
 
 
 def _digest(parts: list[str]) -> str:
@@ -108,7 +151,7 @@ def _parse(path: str, data: bytes) -> dict[str, Any]:
 def _header_kind(path: str, doc: dict[str, Any]) -> str:
     kinds = [k for k in _HEADER_KEYS if k in doc]
     if len(kinds) != 1:
-        raise RuleError(path, None, "a rule file needs exactly one [site] or [generic] table")
+        raise RuleError(path, None, "a rule file needs exactly one [site], [generic] or [learned] table")
     unknown = set(doc) - {kinds[0], "rule"}
     if unknown:
         raise RuleError(path, None, f"unknown top-level key(s): {', '.join(sorted(unknown))}")

@@ -21,6 +21,7 @@ ZONES = ("head", "tail", "any")
 FIELDS = ("title", "published", "section", "caption", "author")
 DEFAULT_WITHIN = 15
 GENERIC = "generic"
+LEARNED = "learned"  # rules `cleaner learn` wrote are known as learned/<site>/<rule id>
 _DATE_TIME_DIRECTIVES = re.compile(r"%[HIMSXcfp]")
 
 
@@ -91,6 +92,7 @@ class Site:
     rules: tuple[Rule, ...]
     source: str
     prune_xpath: tuple[str, ...] = ()  # removed from HTML pages before extraction
+    learned: str | None = None  # the file of rules learned for a site a [site] file defines
 
 
 @dataclass
@@ -107,7 +109,7 @@ class Ruleset:
     generic_digest: str = ""
     identify_digest: str = ""
     site_digests: dict[str, str] = field(default_factory=dict)
-    _cache: dict[tuple[str | None, str | None], RuleList] = field(default_factory=dict, repr=False)
+    _cache: dict[tuple[str | None, str | None, bool], RuleList] = field(default_factory=dict, repr=False)
 
     @cached_property
     def index(self) -> SiteIndex:
@@ -119,23 +121,24 @@ class Ruleset:
         parts = [self.generic_digest, self.identify_digest, self.site_digests[site] if site else ""]
         return "sha256:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
-    def rules_for(self, site: str | None, lang: str | None) -> RuleList:
-        """Site rules first, then generic ones; language-tagged rules only when `lang` is theirs.
-
-        With lang None, only rules without a language tag run.
+    def rules_for(self, site: str | None, lang: str | None, learned: bool = True) -> RuleList:
+        """Site rules first (its learned ones last, unless `learned` is False), then generic ones;
+        language-tagged rules only when `lang` is theirs. With lang None, only rules without a language tag run.
         """
-        key = (site, lang)
+        key = (site, lang, learned)
         if key not in self._cache:
             own = self.sites[site].rules if site else ()
+            if not learned:
+                own = tuple(r for r in own if not r.id.startswith(LEARNED + "/"))
             self._cache[key] = RuleList(r for r in own + self.generic
                                         if r.lang is None or (lang is not None and lang in r.lang))
         return self._cache[key]
 
-    def tagged_rules_for(self, site: str | None, lang: str) -> RuleList:
+    def tagged_rules_for(self, site: str | None, lang: str, learned: bool = True) -> RuleList:
         """Only the language-tagged rules for `lang`: what runs after the untagged ones."""
-        key = (site, "tagged:" + lang)
+        key = (site, "tagged:" + lang, learned)
         if key not in self._cache:
-            self._cache[key] = RuleList(r for r in self.rules_for(site, lang) if r.lang is not None)
+            self._cache[key] = RuleList(r for r in self.rules_for(site, lang, learned) if r.lang is not None)
         return self._cache[key]
 
     def all_rules(self) -> Iterable[Rule]:

@@ -1,0 +1,101 @@
+"""A finished run's documents as the learner reads them: the lines the rules left, in order.
+
+Learning reads a `cleaner clean` run's manifest, outputs and sidecars (as the
+report does), so the cleaning itself ran under the real executors and their
+limits. A document's lines are those its output kept plus those the line
+model dropped: what recurs among them is what the rules do not know yet.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cleaner.batch.manifest import MANIFEST
+from cleaner.batch.records_in import kind_of, read_items
+from cleaner.content import RULE as MODEL_RULE
+from cleaner.errors import CleanerError
+from cleaner.record.model import Record
+from cleaner.record.sidecar import Sidecar, SidecarError
+from cleaner.text.pagemeta import host_of
+
+
+class NotARun(CleanerError):
+    """A directory that holds no finished run to learn from."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    key: str  # the input as the manifest names it; `shard#line` for a shard's record
+    host: str | None  # of the page's URL, where one is known
+    site: str | None  # the site the run's rules identified
+    lines: tuple[str, ...]  # the lines the rules left, in order
+    kept: tuple[bool, ...]  # per line: in the output (False: the line model dropped it)
+
+
+def read_run(root: Path) -> Iterator[Page]:
+    """Every written or emptied document of the run in `root`, in manifest order; unreadable ones are skipped."""
+    manifest = root / MANIFEST
+    if not manifest.is_file():
+        raise NotARun(f"{root}: no {MANIFEST} (not the output directory of a `cleaner clean` run)")
+    with manifest.open("rb") as entries:
+        for number, raw in enumerate(entries, 1):
+            try:
+                entry = json.loads(raw)
+            except ValueError:
+                raise NotARun(f"{manifest}:{number}: not a JSON line") from None
+            if entry.get("status") == "failed" or entry.get("filtered"):
+                continue
+            if "records" in entry:
+                yield from _shard_pages(root, entry)
+            else:
+                page = _document_page(root, entry)
+                if page is not None:
+                    yield page
+
+
+def _document_page(root: Path, entry: dict[str, Any]) -> Page | None:
+    try:
+        sidecar = Sidecar.read(root / entry["sidecar"])
+        text = (root / entry["output"]).read_text("utf-8", "surrogateescape") if entry.get("output") else ""
+    except (OSError, SidecarError, KeyError):
+        return None
+    return page_of(str(entry["input"]), sidecar.record, text, None)
+
+
+def _shard_pages(root: Path, entry: dict[str, Any]) -> Iterator[Page]:
+    output = root / entry["output"]
+    if kind_of(output.name) is None:
+        return
+    try:
+        for item in read_items(output):
+            sidecar = _record_sidecar(item.fields)
+            text = item.fields.get("text")
+            if sidecar is not None and isinstance(text, str):
+                yield page_of(f"{entry['input']}#{item.where}", sidecar.record, text, item.host)
+    except CleanerError:
+        return
+
+
+def _record_sidecar(fields: dict[str, Any]) -> Sidecar | None:
+    """A shard record's sidecar: under `metadata.cleaner` (JSONL) or in the `cleaner` column (Parquet)."""
+    found = fields.get("cleaner")
+    if found is None and isinstance(fields.get("metadata"), dict):
+        found = fields["metadata"].get("cleaner")
+    try:
+        return Sidecar.from_json(json.loads(found) if isinstance(found, str) else found)
+    except (SidecarError, ValueError, TypeError):
+        return None
+
+
+def page_of(key: str, record: Record, text: str, host: str | None) -> Page:
+    """A document's lines in input order: its output's paragraphs where they stood, and what the model dropped."""
+    paragraphs = text[:-1].split("\n\n") if text else []
+    placed = [(n, line, True) for n, line in zip(record.paragraph_lines, paragraphs)]
+    placed += [(d.line, d.text, False) for d in record.dropped if d.rule == MODEL_RULE]
+    placed.sort()
+    html_host = host_of((record.html or {}).get("url")) or (record.html or {}).get("hostname")
+    return Page(key, host or (str(html_host) if html_host else None), record.site,
+                tuple(line for _, line, _ in placed), tuple(kept for _, _, kept in placed))
