@@ -32,8 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the largest share of a document's words generic rules may remove; past it, every "
                         f"line they dropped is put back and the sidecar says so (default {DEFAULT_GUARD}; 1: no limit)")
     shared.add_argument("--content", choices=CONTENT_MODES, default=None,
-                        help="what finds the article: rules alone (default), the line model after them on every "
-                        "document (model), or only where a document reads as a whole page (auto)")
+                        help="what finds the article in text input: the line model after the rules on every "
+                        "document (model, the default), the rules alone (rules), or the model only where a document "
+                        "reads as a whole page (auto); HTML is extracted by trafilatura and runs the rules alone")
     shared.add_argument("--html-metadata", choices=HTML_METADATA, default=None,
                         help="an HTML page's title, date, author... from its own meta tags, JSON-LD and htmldate's "
                         "quick search (fast, the default), or by trafilatura's search of the whole page (full: "
