@@ -176,7 +176,7 @@ def _model_and_rules(lines: list[str], outcome: engine.Outcome, rules: Sequence[
         for i in by_model:
             outcome.drop(i, MODEL_RULE)
         dropped.update(by_model)
-        if not by_model or not engine.run(lines, rules, outcome):
+        if not engine.run(lines, rules, outcome):  # learned rules run here first, so even where the model drops nothing
             return {**dropped, **{i: s for i, s in kept.items() if i not in outcome.dropped}}
 
 

@@ -59,12 +59,16 @@ def test_no_document_comes_out_empty_because_of_the_model(ruleset) -> None:
     assert clean_text(menu, ruleset, options=MODEL).text  # so must the model: its best block stays
 
 
-def test_the_default_is_the_rules_alone(tmp_path: Path) -> None:
-    """Seeds stay byte-exact, and sidecars of rules-only runs do not state a content mode."""
-    assert main(["clean", str(SEEDS_RAW), "-o", str(tmp_path), "--quiet"]) == 0
+def test_the_default_is_the_model_and_the_seeds_stay_byte_exact(tmp_path: Path) -> None:
+    """Seeds stay byte-exact with the model, the default; sidecars of rules-only runs state no content mode."""
+    assert main(["clean", str(SEEDS_RAW), "-o", str(tmp_path / "model"), "--quiet"]) == 0
+    assert main(["clean", str(SEEDS_RAW), "-o", str(tmp_path / "rules"), "--quiet", "--content", "rules"]) == 0
     for path in SEEDS_RAW.glob("*.txt"):
-        assert (tmp_path / path.name).read_bytes() == (SEEDS_EXPECTED / path.name).read_bytes()
-        assert "content" not in json.loads((tmp_path / (path.stem + ".meta.json")).read_text("utf-8"))["options"]
+        for mode in ("model", "rules"):
+            assert (tmp_path / mode / path.name).read_bytes() == (SEEDS_EXPECTED / path.name).read_bytes()
+        options = [json.loads((tmp_path / m / (path.stem + ".meta.json")).read_text("utf-8"))["options"]
+                   for m in ("model", "rules")]
+        assert options[0]["content"] == "model" and "content" not in options[1]
 
 
 def test_auto_runs_the_model_on_pages_not_on_article_dumps() -> None:

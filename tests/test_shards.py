@@ -38,7 +38,8 @@ def test_gz_shard_equals_cleaning_each_record_as_a_file(tmp_path: Path, ruleset)
         assert list(got) == ["id", "text", "source", "metadata"]
         assert got["source"] == "devset" and got["metadata"]["url"] == record["metadata"]["url"]
         assert got["metadata"]["cleaner"]["dropped"] == [
-            {"line": d.line, "rule": d.rule, "text": d.text, **({"raw": d.raw} if d.raw is not None else {})}
+            {"line": d.line, "rule": d.rule, "text": d.text, **({"raw": d.raw} if d.raw is not None else {}),
+             **({"score": d.score} if d.score is not None else {})}
             for d in result.record.dropped]
     again = tmp_path / "again"
     assert main(["clean", str(tmp_path / "part-000.jsonl.gz"), "-o", str(again), "--quiet"]) == 0

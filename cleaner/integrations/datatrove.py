@@ -33,7 +33,7 @@ class CleanerStep(PipelineStep):
     name = "🧹 corpus-cleaner"
     type = "🔨 - FORMAT"
 
-    def __init__(self, rules: Sequence[str] = (), content: str = "rules", title: str = "keep",
+    def __init__(self, rules: Sequence[str] = (), content: str = Options.content, title: str = "keep",
                  guard: float | None = DEFAULT_GUARD) -> None:
         super().__init__()
         self.rules = list(rules)  # rule directories beside the shipped rules

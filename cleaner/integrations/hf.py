@@ -49,7 +49,7 @@ def _clean(batch: Batch, rules: tuple[str, ...], options: Options) -> Batch:
     return {"text": texts, "cleaner": sidecars}
 
 
-def cleaner_for(rules: Sequence[str] = (), content: str = "rules", title: str = "keep",
+def cleaner_for(rules: Sequence[str] = (), content: str = Options.content, title: str = "keep",
                 guard: float | None = DEFAULT_GUARD) -> Callable[[Batch], Batch]:
     """A batch function with these rules and options (picklable, so `num_proc` works)."""
     return functools.partial(_clean, rules=tuple(rules), options=Options(title=title, guard=guard, content=content))

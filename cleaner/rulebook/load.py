@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.rulebook.model import ACTIONS, DEFAULT_WITHIN, FIELDS, GENERIC, LEARNED, ZONES, Rule, RuleError, Ruleset, Site
-from cleaner.rulebook.patterns import backtracking_risk, first_chars, line_length_bounds, needles
+from cleaner.rulebook.patterns import backtracking_risk, shortcuts
 
 _HEADER_KEYS = {
     "site": {"id", "name", "domains", "fingerprints", "prune_xpath", "lang", "about"},
@@ -208,13 +208,12 @@ def _rule(path: str, namespace: str, index: int, raw: dict[str, Any], file_lang:
     if values and len(values) != len(removes):
         raise RuleError(path, qid, "'values' must give one value per 'removes' case")
     rule_lang = _lang(path, qid, raw.get("lang"))
-    min_len, max_len = line_length_bounds(pattern)
-    first = first_chars(pattern)
+    min_len, max_len, first, needle = shortcuts(pattern)
     return Rule(
         id=qid, action=action, pattern=pattern, min_len=min_len, max_len=max_len, first=first,
         # A pattern whose first character is known fails at once where it cannot match; one that
         # can start anywhere scans the line, and a needle spares most of those scans.
-        needle=needles(pattern) if first is None else None, zone=zone, within=_within(path, qid, raw.get("within")),
+        needle=needle, zone=zone, within=_within(path, qid, raw.get("within")),
         then=then, field=fld, date_formats=date_formats, keep_line=keep_line,
         lang=rule_lang if rule_lang is not None else file_lang, about=str(raw.get("about", "")),
         removes=removes, keeps=tuple(_str_list(path, qid, raw, "keeps")), values=values, source=path,

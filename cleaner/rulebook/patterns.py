@@ -19,6 +19,36 @@ from cleaner.reparse import items as parsed_items
 from cleaner.reparse import parse
 
 _KEY_WORD = re.compile(r"(?<!\w)\w{3,}(?!\w)")
+_SPECIALS = r".^$*+?{}\[\]\\|()"
+_LITERAL_LINE = re.compile(rf"\^((?:[^{_SPECIALS}]|\\[{_SPECIALS}])+)\$")
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def literal_line(pattern: re.Pattern[str]) -> str | None:
+    """The one line `^text$` of plain characters (specials escaped) matches, or None for any other pattern.
+
+    Most patterns `cleaner learn` writes are such lines, a site's menus by the
+    hundred: their shortcuts are read off the text, with no parse, so that a
+    thousand learned site files load in a fraction of the time.
+    """
+    if pattern.flags & (re.MULTILINE | re.VERBOSE):
+        return None
+    found = _LITERAL_LINE.fullmatch(pattern.pattern)
+    return _ESCAPED.sub(r"\1", found.group(1)) if found else None
+
+
+def shortcuts(pattern: re.Pattern[str]) -> tuple[int, int, frozenset[str] | None, re.Pattern[str] | None]:
+    """The engine's shortcuts for a rule's pattern: (shortest, longest) line it can match, the characters a
+    match can start with, and a needle where those are not known."""
+    line = literal_line(pattern)
+    if line is not None:
+        first = {line[0]}
+        if pattern.flags & re.IGNORECASE:
+            first |= {line[0].casefold(), line[0].upper(), line[0].lower()}
+        return len(line), len(line), Starts(first), None
+    low, high = line_length_bounds(pattern)
+    starts = first_chars(pattern)
+    return low, high, starts, needles(pattern) if starts is None else None
 
 
 def line_length_bounds(pattern: re.Pattern[str]) -> tuple[int, int]:
@@ -160,7 +190,8 @@ _MANY = 8  # a repeat of more than this many times counts as unbounded: (a+){1,1
 
 
 def backtracking_risk(pattern: re.Pattern[str]) -> str | None:
-    """Why `pattern` can take exponential time on some line, or None if no known cause is in it.
+    """Why `pattern` can take exponential time on some line, or None if no known cause is in it (a line
+    of plain characters has none).
 
     The cause is a repeat whose body can match one stretch of text in many
     ways: a repeat of a repeat with nothing between (`(a+)+`, `(\\w+\\s?)*`),
@@ -168,6 +199,8 @@ def backtracking_risk(pattern: re.Pattern[str]) -> str | None:
     can start alike (`(a|[ab]c)+`). Python's regex
     engine backtracks through every way before it gives up on a line.
     """
+    if literal_line(pattern) is not None:
+        return None
     items = parsed_items(pattern)
     try:
         return _risk(items) if items is not None else None
