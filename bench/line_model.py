@@ -21,7 +21,7 @@ def main() -> None:
     parser.add_argument("--devset", type=Path, default=REPO.parent / "shared" / "devset")
     parser.add_argument("--bytes", type=int, default=2500)
     args = parser.parse_args()
-    from cleaner import clean_text
+    from cleaner import Options, clean_text
     from cleaner.content import features
     from cleaner.content.model import shipped
     from cleaner.content.select import model_drops
@@ -32,7 +32,7 @@ def main() -> None:
     for path in sorted((args.devset / "text-page").glob("*.txt")):
         text = path.read_text("utf-8")
         cut = text[: args.bytes].rsplit("\n", 1)[0] if len(text) > args.bytes else text
-        out = clean_text(cut, rules).text
+        out = clean_text(cut, rules, options=Options(content="rules")).text  # what the model is fed
         if out:
             docs.append(out[:-1].split("\n\n"))
     model_drops(docs[0], range(len(docs[0])), model)  # first use: load the model, build the tables

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from cleaner.cli import main
 from cleaner.limits import DocumentTimeout, TooLarge
 from cleaner.record.sidecar import Sidecar, SidecarError, dumps, to_sidecar
 from cleaner.rulebook.load import build_ruleset, shipped_rules_dir
+from cleaner.rulebook.patterns import literal_line
 
 from .conftest import REPO, SEEDS_RAW, SLICE
 
@@ -55,7 +57,8 @@ def test_library_messages_name_settings_and_the_command_line_names_flags(tmp_pat
 
 
 def test_without_the_regex_parser_every_shortcut_is_off_and_outputs_stay_the_same(monkeypatch, ruleset) -> None:
-    """On a Python whose re internals differ, rules load with no shortcut and clean exactly as before."""
+    """On a Python whose re internals differ, rules load with no shortcut read from the parser (a plain
+    ^line$ keeps those read off its text) and clean exactly as before."""
     import cleaner.reparse
 
     sources = [(str(p), p.read_bytes()) for p in sorted(shipped_rules_dir().rglob("*.toml"))]
@@ -63,7 +66,8 @@ def test_without_the_regex_parser_every_shortcut_is_off_and_outputs_stay_the_sam
     expected = [clean_bytes(d, ruleset).text for d in documents]
     monkeypatch.setattr(cleaner.reparse, "_READY", False)
     plain = build_ruleset(sources)
-    assert all(r.first is None and r.needle is None and r.min_len == 0 for r in plain.all_rules())
+    assert all(r.first is None and r.needle is None and r.min_len == 0
+               for r in plain.all_rules() if literal_line(r.pattern) is None)
     assert [clean_bytes(d, plain).text for d in documents] == expected
 
 
@@ -75,3 +79,18 @@ def test_every_package_ships_in_a_wheel() -> None:
     listed = set(tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "cleaner").rglob("__init__.py")}
     assert found <= listed, sorted(found - listed)
+
+
+def test_a_plain_line_s_shortcuts_read_off_its_text_are_the_parser_s() -> None:
+    """`^line$` patterns (what learning writes) skip the parse; their shortcuts must be what it would give."""
+    from cleaner.rulebook.patterns import first_chars, line_length_bounds, shortcuts
+
+    for source, flags in [(r"^Share this:$", 0), (r"^\* Home \(2\)$", 0), (r"^Über uns$", re.IGNORECASE),
+                          (r"^Mehr zum Thema$", re.IGNORECASE), (r"^a\.b\?c$", 0)]:
+        pattern = re.compile(source, flags)
+        assert literal_line(pattern) is not None
+        low, high, first, needle = shortcuts(pattern)
+        assert (low, high) == line_length_bounds(pattern) and needle is None
+        assert set(first) == set(first_chars(pattern) or ())
+    for source in (r"^Share\s+this$", r"^Share this", r"^(a|b)$", r"^\d+ comments$"):
+        assert literal_line(re.compile(source)) is None

@@ -95,10 +95,10 @@ def labels(lines: list[str], extraction: str, page: dict) -> tuple[np.ndarray, n
 
 def rules_lines(text: str) -> list[str]:
     """The lines the rules leave of a document: what the model sees."""
-    from cleaner import clean_text
+    from cleaner import Options, clean_text
     from cleaner.core import default_ruleset
 
-    out = clean_text(text, default_ruleset()).text
+    out = clean_text(text, default_ruleset(), options=Options(content="rules")).text  # what the model is fed
     return out[:-1].split("\n\n") if out else []
 
 
