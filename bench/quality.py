@@ -94,7 +94,7 @@ def devsites_rows(devsites: Path, work: Path, jobs: int) -> list[tuple[str, str,
 
     rows = []
     common = ["--title", "drop", "--jobs", str(jobs)]
-    pages = [json.loads(line) for line in (devsites / "pages.jsonl").read_text("utf-8").splitlines()]
+    pages = [json.loads(line) for line in (devsites / "pages.jsonl").read_text("utf-8").split("\n") if line]
     for kind, glob in KINDS:
         for content in ("rules", "model"):
             for learn in ([], ["--learn"]):

@@ -18,7 +18,7 @@ from cleaner.rulebook.model import RuleError
 from .conftest import DATA, tree_bytes
 
 SLICE = DATA / "devsites"  # every page of 7 devsites sites
-PAGES = [json.loads(line) for line in (SLICE / "pages.jsonl").read_text("utf-8").splitlines()]
+PAGES = [json.loads(line) for line in (SLICE / "pages.jsonl").read_text("utf-8").split("\n") if line]
 SITE = {p["id"]: p["site"] for p in PAGES}
 URL = {p["id"]: p["url"] or f"http://www.{p['site']}/{p['id']}" for p in PAGES}  # some pages were saved without one
 WORD = re.compile(r"\w+")
@@ -43,7 +43,7 @@ def f1(outputs: Path) -> float:
 
 def groups_of(learned: Path) -> dict[str, tuple[str, str]]:
     """page id -> (learned site, how it was grouped), from groups.tsv."""
-    rows = (learned / "groups.tsv").read_text("utf-8").splitlines()[1:]
+    rows = (learned / "groups.tsv").read_text("utf-8").split("\n")[1:-1]
     return {Path(page).name.split(".")[0]: (site, way) for page, site, way in (r.split("\t") for r in rows)}
 
 

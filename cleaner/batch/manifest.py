@@ -7,15 +7,34 @@ name's bytes); terminal messages show them escaped instead.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from cleaner.errors import CleanerError
 from cleaner.record.sidecar import Sidecar, escape_surrogates
 
 if TYPE_CHECKING:
     from cleaner.batch.shards import ShardSummary
 
 MANIFEST = "manifest.jsonl"  # this module is the one place that knows its keys
+
+
+class NotARun(CleanerError):
+    """A directory that holds no finished `cleaner clean` run: what report and learn read."""
+
+
+def read_manifest(root: Path) -> Iterator[dict[str, Any]]:
+    """The entries of the run in `root`, in order; NotARun if it has no manifest or a line is not JSON."""
+    manifest = root / MANIFEST
+    if not manifest.is_file():
+        raise NotARun(f"{root}: no {MANIFEST} (not the output directory of a `cleaner clean` run)")
+    with manifest.open("rb") as lines:
+        for number, raw in enumerate(lines, 1):
+            try:
+                yield json.loads(raw)
+            except ValueError:
+                raise NotARun(f"{manifest}:{number}: not a JSON line") from None
 
 
 def document_entry(src: str, out_rel: str, meta_rel: str, sidecar: Sidecar, status: str, fresh: bool) -> dict[str, Any]:

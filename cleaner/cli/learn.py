@@ -16,7 +16,7 @@ LISTED = 15  # sites named in the summary; groups.tsv has every page
 
 def learn(args: argparse.Namespace) -> int:
     from cleaner.batch.settings import Settings
-    from cleaner.cli.clean import batch
+    from cleaner.cli.running import batch
 
     choice = chosen(args)
     rules = without(choice.rules, args.output)

@@ -13,17 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cleaner.batch.manifest import MANIFEST
+from cleaner.batch.manifest import read_manifest
 from cleaner.batch.records_in import kind_of, read_items
 from cleaner.content import RULE as MODEL_RULE
 from cleaner.errors import CleanerError
 from cleaner.record.model import Record
 from cleaner.record.sidecar import Sidecar, SidecarError
 from cleaner.text.pagemeta import host_of
-
-
-class NotARun(CleanerError):
-    """A directory that holds no finished run to learn from."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,23 +33,15 @@ class Page:
 
 def read_run(root: Path) -> Iterator[Page]:
     """Every written or emptied document of the run in `root`, in manifest order; unreadable ones are skipped."""
-    manifest = root / MANIFEST
-    if not manifest.is_file():
-        raise NotARun(f"{root}: no {MANIFEST} (not the output directory of a `cleaner clean` run)")
-    with manifest.open("rb") as entries:
-        for number, raw in enumerate(entries, 1):
-            try:
-                entry = json.loads(raw)
-            except ValueError:
-                raise NotARun(f"{manifest}:{number}: not a JSON line") from None
-            if entry.get("status") == "failed" or entry.get("filtered"):
-                continue
-            if "records" in entry:
-                yield from _shard_pages(root, entry)
-            else:
-                page = _document_page(root, entry)
-                if page is not None:
-                    yield page
+    for entry in read_manifest(root):
+        if entry.get("status") == "failed" or entry.get("filtered"):
+            continue
+        if "records" in entry:
+            yield from _shard_pages(root, entry)
+        else:
+            page = _document_page(root, entry)
+            if page is not None:
+                yield page
 
 
 def _document_page(root: Path, entry: dict[str, Any]) -> Page | None:

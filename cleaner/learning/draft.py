@@ -25,6 +25,7 @@ _UNWRITABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f]")  # no TOML st
 @dataclass(frozen=True)
 class Drafted:
     id: str  # the rule's id within its site
+    form: str  # the normalized line it was drafted for
     pattern: str
     ignore_case: bool
     removes: tuple[str, ...]
@@ -51,7 +52,7 @@ def drafted(group: Group, form: str, verdict: str, used: set[str]) -> Drafted | 
     ignore_case = len({v.casefold() for v in variants}) < len(variants)
     compiled = re.compile(f"^{body}$", re.IGNORECASE if ignore_case else 0)
     removes = tuple(v for v in variants if compiled.match(v))[:2]
-    return Drafted(_rule_id(main, used), f"^{body}$", ignore_case, removes, _near_miss(group, form, compiled),
+    return Drafted(_rule_id(main, used), form, f"^{body}$", ignore_case, removes, _near_miss(group, form, compiled),
                    seen, verdict)
 
 

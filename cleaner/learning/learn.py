@@ -100,7 +100,7 @@ def _file(g: Group, ruleset: Ruleset, taken: set[str]) -> tuple[str, str, int, i
         site, name, domains = _slug(g.label), g.label, [g.label]
     else:
         near_ends = [r for r in chrome if 2 * r.seen.window >= g.pages and len(r.seen.line) <= FINGERPRINT_CHARS
-                     and g.spread[_form_of(g, r)] <= FINGERPRINT_SPREAD * r.seen.pages]
+                     and g.spread[r.form] <= FINGERPRINT_SPREAD * r.seen.pages]
         fingerprints = [r.pattern for r in sorted(near_ends, key=lambda r: (-r.seen.window, -r.seen.pages, r.id))]
         fingerprints = fingerprints[:FINGERPRINTS]
         if not fingerprints:
@@ -114,10 +114,6 @@ def _file(g: Group, ruleset: Ruleset, taken: set[str]) -> tuple[str, str, int, i
         site = f"{base}-{n}"
     text = site_file(g, site, name, domains, fingerprints, rules, extends)
     return site, text, len(chrome), len(rules) - len(chrome)
-
-
-def _form_of(g: Group, rule: Drafted) -> str:
-    return next(f for f, seen in g.seen.items() if seen is rule.seen)
 
 
 def _slug(text: str) -> str:

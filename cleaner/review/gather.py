@@ -16,16 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaner.batch.manifest import MANIFEST
-from cleaner.errors import CleanerError
+from cleaner.batch.manifest import read_manifest
 from cleaner.record.sidecar import Sidecar, SidecarError
 
 BINS = 20  # histogram of the share removed per document: 0-5%, 5-10%, ...
 LONGEST = 3  # longest dropped lines kept per rule
-
-
-class ReportError(CleanerError):
-    """A directory that holds no run to report on."""
 
 
 @dataclass(frozen=True)
@@ -133,17 +128,9 @@ def _hash(text: str) -> str:
 
 def gather(root: Path, sample: int = 5) -> Run:
     """Read OUTDIR's manifest and the sidecars it names."""
-    manifest = root / MANIFEST
-    if not manifest.is_file():
-        raise ReportError(f"{root}: no {MANIFEST} (not the output directory of a `cleaner clean` run)")
     run = Run(root, sample)
-    with manifest.open("rb") as lines:
-        for n, raw in enumerate(lines, 1):
-            try:
-                entry = json.loads(raw)
-            except ValueError:
-                raise ReportError(f"{manifest}:{n}: not a JSON line") from None
-            _add_entry(run, entry)
+    for entry in read_manifest(root):
+        _add_entry(run, entry)
     keep = _kept_keys(run)
     run.docs = {key: doc for key, doc in run.docs.items() if key in keep}
     return run
