@@ -13,7 +13,7 @@ import pytest
 
 from cleaner.cli import main
 
-from .conftest import SEEDS_RAW, devset_sample, tree_bytes
+from .conftest import DATA, SEEDS_RAW, devset_sample, tree_bytes
 
 pytest.importorskip("distributed")
 pytestmark = pytest.mark.slow
@@ -119,3 +119,14 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path, capsys, monkeypa
     assert main(["clean", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), "--scheduler", address]) == 2
     err = capsys.readouterr().err
     assert "cannot reach the scheduler" in err and "Traceback" not in err
+
+
+def test_learning_on_the_cluster_writes_the_files_a_local_learning_does(cluster: str, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "devsites" / "text-recall", corpus)
+    monkeypatch.chdir(tmp_path)
+    assert main(["learn", "corpus", "-o", "local", "--quiet", "--jobs", "1"]) == 0
+    assert main(["learn", "corpus", "-o", "remote", "--quiet", "--scheduler", cluster]) == 0
+    assert tree_bytes(tmp_path / "remote") == tree_bytes(tmp_path / "local")
+    assert len(tree_bytes(tmp_path / "local")) > 1  # groups.tsv and at least one site file

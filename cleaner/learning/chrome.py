@@ -15,13 +15,14 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from cleaner.learning.forms import key, letters
+from cleaner.learning.forms import key, letters, opener
 from cleaner.learning.groups import Grouping, line_keys, sketch_index
 from cleaner.learning.spool import Spool
 from cleaner.text.prose import reads_as_prose
 
-MIN_PAGES = 3  # a group smaller than this learns nothing
-MIN_REPEAT = 3  # a line's form on this many of the group's pages (itself and two others)...
+MIN_PAGES = 2  # a group smaller than this learns nothing
+MIN_REPEAT = 2  # a line's form on this many of the group's pages (itself and another; 3 lost devsites
+#                 0.015 F1 where a site's file was learned from half its pages, 2 lost 0.007)...
 MIN_SHARE = 0.01  # ...and on this share of them (a large site's rare repeats are more often its articles')
 MIN_LETTERS = 3  # fewer: dates, scores, splits, punctuation, data rather than chrome
 WINDOW = 20  # lines at each end of a page where fingerprints are looked for
@@ -104,11 +105,11 @@ def count(spool: Spool, grouping: Grouping) -> list[Group]:
             where = "head" if i < first else "tail" if i > last else "body"
             target.seen.setdefault(f, Seen()).add(line, where, i < WINDOW or i >= len(forms) - WINDOW, page.key)
             target.spread[f] = int(spread[i])
-            openers.add(f.split(" ", 1)[0])
+            openers.add(opener(f))
         for i, (line, kept) in enumerate(zip(page.lines, page.kept)):
             if kept and not recurring[i] and len(line) <= NEAR_CHARS:
-                opener = forms[i].split(" ", 1)[0]
-                if opener in openers:
-                    target.near[opener] = min(target.near.get(opener, (key(line), line)), (key(line), line))
+                first_word = opener(forms[i])
+                if first_word in openers:
+                    target.near[first_word] = min(target.near.get(first_word, (key(line), line)), (key(line), line))
     return list(groups.values())
 

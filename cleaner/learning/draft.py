@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from cleaner.learning.chrome import MIN_LETTERS, Group, Seen
-from cleaner.learning.forms import letters
+from cleaner.learning.forms import letters, opener
 
 _SPECIAL = re.compile(r"([.^$*+?{}\[\]\\|()])")
 _DIGITS = re.compile(r"\d+")
@@ -57,13 +57,13 @@ def drafted(group: Group, form: str, verdict: str, used: set[str]) -> Drafted | 
 
 
 def _near_miss(group: Group, form: str, compiled: re.Pattern[str]) -> str:
-    """A kept line of the group that opens like the chrome, else the chrome's first words, else it in a sentence."""
-    found = group.near.get(form.split(" ", 1)[0])
+    """A kept line of the group that opens like the chrome, else the chrome less its last word, else it in a sentence."""
+    found = group.near.get(opener(form))
     if found and not compiled.match(found[1]):
         return found[1]
     line = group.seen[form].line
     words = line.split()
-    opening = " ".join(words[: len(words) // 2])
+    opening = " ".join(words[:-1])
     if letters(opening) >= MIN_LETTERS and not compiled.match(opening):
         return opening
     return f"{line} and the rest of the sentence"

@@ -27,3 +27,8 @@ def key(text: str) -> int:
 
 def letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
+
+
+def opener(form: str) -> str:
+    """A form's first word with a letter in it (past bullets and numbers): what a near miss opens with."""
+    return next((word for word in form.split(" ") if any(ch.isalpha() for ch in word)), "")
