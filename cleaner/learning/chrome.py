@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from cleaner.learning.forms import key, letters, opener
-from cleaner.learning.groups import Grouping, line_keys, sketch_index
+from cleaner.learning.groups import Grouping, sketch_index
 from cleaner.learning.spool import Spool
 from cleaner.text.prose import reads_as_prose
 
@@ -90,8 +90,8 @@ def count(spool: Spool, grouping: Grouping) -> list[Group]:
         target = groups.get(label) if label is not None else None
         if target is None:
             continue
-        forms, keys = line_keys(page.lines)
-        spread = grouping.counts[sketch_index(keys)]
+        forms = page.forms
+        spread = grouping.counts[sketch_index(page.keys)]
         recurring = [int(n) >= MIN_REPEAT for n in spread]
         prose = [i for i, (line, kept) in enumerate(zip(page.lines, page.kept))
                  if kept and not recurring[i] and reads_as_prose(line)]

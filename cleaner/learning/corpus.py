@@ -4,6 +4,7 @@ Learning reads a `cleaner clean` run's manifest, outputs and sidecars (as the
 report does), so the cleaning itself ran under the real executors and their
 limits. A document's lines are those its output kept plus those the line
 model dropped: what recurs among them is what the rules do not know yet.
+Each line's form and key are made here, once: every later pass reads them.
 """
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from cleaner.batch.manifest import read_manifest
 from cleaner.batch.records_in import kind_of, read_items
 from cleaner.content import RULE as MODEL_RULE
 from cleaner.errors import CleanerError
+from cleaner.learning.forms import forms_and_keys
 from cleaner.record.model import Record
 from cleaner.record.sidecar import Sidecar, SidecarError
 from cleaner.text.pagemeta import host_of
@@ -29,6 +33,8 @@ class Page:
     site: str | None  # the site the run's rules identified
     lines: tuple[str, ...]  # the lines the rules left, in order
     kept: tuple[bool, ...]  # per line: in the output (False: the line model dropped it)
+    forms: tuple[str, ...]  # per line: its form (learning.forms)
+    keys: np.ndarray  # per line: its form's key (uint64)
 
 
 def read_run(root: Path) -> Iterator[Page]:
@@ -85,5 +91,6 @@ def page_of(key: str, record: Record, text: str, host: str | None) -> Page:
     placed += [(d.line, d.text, False) for d in record.dropped if d.rule == MODEL_RULE]
     placed.sort()
     html_host = host_of((record.html or {}).get("url")) or (record.html or {}).get("hostname")
-    return Page(key, host or (str(html_host) if html_host else None), record.site,
-                tuple(line for _, line, _ in placed), tuple(kept for _, _, kept in placed))
+    lines = tuple(line for _, line, _ in placed)
+    return Page(key, host or (str(html_host) if html_host else None), record.site, lines,
+                tuple(kept for _, _, kept in placed), *forms_and_keys(lines))

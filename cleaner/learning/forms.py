@@ -11,6 +11,8 @@ import re
 import unicodedata
 import zlib
 
+import numpy as np
+
 _SPACE = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
 
@@ -23,6 +25,12 @@ def key(text: str) -> int:
     """A 64-bit key of `text`: two CRC-32s with different starting values."""
     data = text.encode("utf-8", "surrogatepass")
     return (zlib.crc32(data) << 32) | zlib.crc32(data, 0x9E3779B9)
+
+
+def forms_and_keys(lines: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray]:
+    """A page's forms and their keys (uint64), line by line."""
+    forms = tuple(form(line) for line in lines)
+    return forms, np.fromiter((key(f) for f in forms), dtype=np.uint64, count=len(forms))
 
 
 def letters(text: str) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cleaner.learning.forms import form, key, letters
+from cleaner.learning.forms import letters
 from cleaner.learning.spool import Spool
 from cleaner.rulebook.model import Ruleset
 from cleaner.text.prose import reads_as_prose
@@ -41,18 +41,12 @@ def sketch_index(keys: np.ndarray) -> np.ndarray:
     return (keys & _MASK).astype(np.intp)
 
 
-def line_keys(lines: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
-    """A page's forms and their keys, line by line."""
-    forms = [form(line) for line in lines]
-    return forms, np.fromiter((key(f) for f in forms), dtype=np.uint64, count=len(forms))
-
-
 def group(spool: Spool, ruleset: Ruleset) -> Grouping:
     counts = np.zeros(1 << SKETCH_BITS, dtype=np.uint8)
     labels: list[str | None] = []
     ways: dict[str, str] = {}
     for page in spool:
-        where = sketch_index(np.unique(line_keys(page.lines)[1]))
+        where = sketch_index(np.unique(page.keys))
         np.add.at(counts, where, (counts[where] < 255).astype(np.uint8))
         label = way = None
         if page.host:
@@ -70,9 +64,9 @@ def group(spool: Spool, ruleset: Ruleset) -> Grouping:
     for n, page in enumerate(spool):
         if at == len(unknown) or unknown[at] != n:
             continue
-        anchors = np.unique(np.fromiter(
-            (key(f) for f in (form(line) for line in page.lines if len(line) <= ANCHOR_CHARS and letters(line)
-                              and not reads_as_prose(line))), dtype=np.uint64))
+        short = np.fromiter((len(line) <= ANCHOR_CHARS and letters(line) > 0 and not reads_as_prose(line)
+                             for line in page.lines), dtype=bool, count=len(page.lines))
+        anchors = np.unique(page.keys[short])
         anchors = anchors[counts[sketch_index(anchors)] >= 2]
         if len(anchors) >= MIN_ANCHORS:
             usable[at] = True
