@@ -12,7 +12,7 @@ from cleaner.cli import main
 from cleaner.limits import DocumentTimeout, TooLarge
 from cleaner.record.sidecar import Sidecar, SidecarError, dumps, to_sidecar
 from cleaner.rulebook.load import build_ruleset, shipped_rules_dir
-from cleaner.rulebook.patterns import literal_line
+from cleaner.rulebook.patterns import escape_line, literal_line
 
 from .conftest import REPO, SEEDS_RAW, SLICE
 
@@ -94,3 +94,5 @@ def test_a_plain_line_s_shortcuts_read_off_its_text_are_the_parser_s() -> None:
         assert set(first) == set(first_chars(pattern) or ())
     for source in (r"^Share\s+this$", r"^Share this", r"^(a|b)$", r"^\d+ comments$"):
         assert literal_line(re.compile(source)) is None
+    for line in ("* Home (2)", "a.b?c [x]", "back\\slash | pipe", "Über uns"):  # what learning writes reads back
+        assert literal_line(re.compile(f"^{escape_line(line)}$")) == line

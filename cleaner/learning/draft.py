@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from cleaner.learning.chrome import MIN_LETTERS, Group, Seen
 from cleaner.learning.forms import letters, opener
+from cleaner.rulebook.patterns import escape_line
 
-_SPECIAL = re.compile(r"([.^$*+?{}\[\]\\|()])")
 _DIGITS = re.compile(r"\d+")
 _UNWRITABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f]")  # no TOML string holds these
 
@@ -34,11 +34,6 @@ class Drafted:
     verdict: str  # chrome, or why it is only a candidate
 
 
-def exact(text: str) -> str:
-    """`text` as a regex matching itself."""
-    return _SPECIAL.sub(r"\\\1", text)
-
-
 def drafted(group: Group, form: str, verdict: str, used: set[str]) -> Drafted | None:
     """The rule for one recurring form; None if its lines cannot be written as TOML."""
     seen = group.seen[form]
@@ -48,7 +43,7 @@ def drafted(group: Group, form: str, verdict: str, used: set[str]) -> Drafted | 
     main = variants[0]
     numbers_vary = len({_DIGITS.sub("0", v) for v in variants}) < len(set(variants))
     pieces = re.split(r"(\d+)", main)
-    body = "".join((r"\d+" if numbers_vary else p) if n % 2 else exact(p) for n, p in enumerate(pieces))
+    body = "".join((r"\d+" if numbers_vary else p) if n % 2 else escape_line(p) for n, p in enumerate(pieces))
     ignore_case = len({v.casefold() for v in variants}) < len(variants)
     compiled = re.compile(f"^{body}$", re.IGNORECASE if ignore_case else 0)
     removes = tuple(v for v in variants if compiled.match(v))[:2]

@@ -22,6 +22,12 @@ _KEY_WORD = re.compile(r"(?<!\w)\w{3,}(?!\w)")
 _SPECIALS = r".^$*+?{}\[\]\\|()"
 _LITERAL_LINE = re.compile(rf"\^((?:[^{_SPECIALS}]|\\[{_SPECIALS}])+)\$")
 _ESCAPED = re.compile(r"\\(.)")
+_SPECIAL = re.compile(f"([{_SPECIALS}])")
+
+
+def escape_line(text: str) -> str:
+    """`text` as a pattern matching itself, specials escaped and nothing else (what literal_line reads back)."""
+    return _SPECIAL.sub(r"\\\1", text)
 
 
 def literal_line(pattern: re.Pattern[str]) -> str | None:
