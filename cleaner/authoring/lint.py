@@ -12,10 +12,9 @@ from pathlib import Path
 
 from cleaner.limits import DocumentTimeout, time_limit
 from cleaner.rulebook.cases import case_failures
-from cleaner.rulebook.load import GENERIC, Rule, RuleError, build_ruleset, shipped_rules_dir
+from cleaner.rulebook.load import GENERIC, Rule, RuleError, build_ruleset, is_learned_file, shipped_rules_dir
 
 _TOML_LINE = re.compile(r"at line (\d+)")
-_LEARNED = re.compile(r"^\s*\[learned\]", re.MULTILINE)  # the header of a file `cleaner learn` wrote
 CASE_TIMEOUT = 10.0  # seconds for one rule's cases
 _NEWLINE_IN_PATTERN = re.compile(r"(?<!\\)(\\n|\\r)")
 
@@ -72,7 +71,7 @@ def lint(paths: Iterable[Path], loaded_with: Iterable[Path] = ()) -> list[Proble
         text = data.decode("utf-8", "replace")
         try:
             # a learned file may add to a site the files loaded beside it define: read it with them
-            ruleset = build_ruleset(beside + [(name, data)] if beside and _LEARNED.search(text) else [(name, data)])
+            ruleset = build_ruleset(beside + [(name, data)] if beside and is_learned_file(data) else [(name, data)])
         except RuleError as exc:
             match = _TOML_LINE.search(exc.reason)
             line = int(match.group(1)) if match and "TOML" in exc.reason else rule_line(text, exc.rule)
@@ -154,7 +153,7 @@ def run_cases(paths: Sequence[Path], loaded_with: Sequence[Path] = ()) -> list[C
 def _rules_of(paths: Sequence[Path], loaded_with: Sequence[Path]) -> list[Rule]:
     """The rules `paths` define, loaded beside `loaded_with` (the shipped rules), to which learned files may add."""
     mine = [(str(p), p.read_bytes()) for p in paths]
-    if not any(_LEARNED.search(data.decode("utf-8", "replace")) for _, data in mine):
+    if not any(is_learned_file(data) for _, data in mine):
         loaded_with = ()
     names = {name for name, _ in mine}
     ruleset = build_ruleset([(str(p), p.read_bytes()) for p in loaded_with if str(p) not in names] + mine)

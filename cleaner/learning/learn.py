@@ -20,13 +20,13 @@ from cleaner.learning.corpus import read_run
 from cleaner.learning.draft import Drafted, drafted, site_file
 from cleaner.learning.groups import group
 from cleaner.learning.spool import Spool
+from cleaner.rulebook.load import is_learned_file
 from cleaner.rulebook.model import Ruleset
 
 GROUPS = "groups.tsv"
 FINGERPRINTS = 3  # per group found from text: its most widespread chrome lines near a page's ends
 FINGERPRINT_SPREAD = 1.5
 FINGERPRINT_CHARS = 80  # ...held by at most this many times as many pages of the corpus as of the group
-_LEARNED = re.compile(rb"^\[learned\]", re.MULTILINE)
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -134,7 +134,7 @@ def _write(target: Path, texts: dict[str, str], learned: Learned) -> None:
             write_atomic(path, data)
             learned.written.append(path)
     for path in sorted(target.glob("*.toml")):
-        if path.name not in texts and _LEARNED.search(path.read_bytes()):
+        if path.name not in texts and is_learned_file(path.read_bytes()):
             path.unlink()
             learned.removed.append(path)
 

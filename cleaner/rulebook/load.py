@@ -31,6 +31,12 @@ _RULE_KEYS = {
     "field", "date_format", "keep_line", "lang", "removes", "keeps", "values",
 }
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_LEARNED_HEADER = re.compile(rb"^\s*\[learned\]", re.MULTILINE)
+
+
+def is_learned_file(data: bytes) -> bool:
+    """Whether a rule file's text has a [learned] header: rules `cleaner learn` wrote, which may add to a site."""
+    return _LEARNED_HEADER.search(data) is not None
 
 
 def shipped_rules_dir() -> Path:
