@@ -10,12 +10,12 @@ import argparse
 import json
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cleaner.cli.common import EXIT_FAILED, EXIT_OK, chosen, flagged
-from cleaner.cli.running import batch
-from cleaner.display import shown
+from cleaner.cli.common import EXIT_FAILED, EXIT_OK, chosen
+from cleaner.cli.running import batch, print_failures
 
 if TYPE_CHECKING:
     from cleaner.batch.reports import Summary
@@ -36,16 +36,14 @@ def clean(args: argparse.Namespace) -> int:
 
         target = Path(args.learn) if args.learn else output / LEARNED_RULES
         rules = without(choice.rules, target)
-        first = batch(args, choice, rules, output / LEARN_PASS, Settings(choice.options, None, args.force,
-                      max_bytes=args.max_bytes, timeout=args.timeout), "pass 1 of 2")
+        first = batch(args, choice, rules, output / LEARN_PASS, replace(settings, langs=None), "pass 1 of 2")
         learn_from_run(output / LEARN_PASS, target, rules, args.quiet)
         if first.failures and not args.quiet:
             print(f"pass 1: {len(first.failures)} inputs failed (named below, as pass 2 finds them)", file=sys.stderr)
         rules = [*rules, str(target)]
     summary = batch(args, choice, rules, output, settings, "pass 2 of 2" if args.learn is not None else None,
                     output_format=args.output_format)
-    for path, reason in sorted(summary.failures):
-        print(f"{shown(path)}: {flagged(reason)}", file=sys.stderr)
+    print_failures(summary)
     if not args.quiet:
         _print_summary(summary, args.lang is not None)
     if args.stats is not None:

@@ -16,7 +16,7 @@ LISTED = 15  # sites named in the summary; groups.tsv has every page
 
 def learn(args: argparse.Namespace) -> int:
     from cleaner.batch.settings import Settings
-    from cleaner.cli.running import batch
+    from cleaner.cli.running import batch, print_failures
 
     choice = chosen(args)
     rules = without(choice.rules, args.output)
@@ -30,8 +30,7 @@ def learn(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix=".cleaner-learn-", dir=args.output.parent) as scratch:
         settings = Settings(choice.options, max_bytes=args.max_bytes, timeout=args.timeout)
         summary = batch(args, choice, rules, Path(scratch), settings, "cleaning")
-        for path, reason in sorted(summary.failures):
-            print(f"{shown(path)}: {reason}", file=sys.stderr)
+        print_failures(summary)
         learn_from_run(Path(scratch), args.output, rules, args.quiet)
     return EXIT_FAILED if summary.failures else EXIT_OK
 

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cleaner.cli.common import Chosen
+from cleaner.cli.common import Chosen, flagged
+from cleaner.display import shown
 
 if TYPE_CHECKING:
     from cleaner.batch.reports import Summary
@@ -39,3 +40,9 @@ def batch(args: argparse.Namespace, choice: Chosen, rules: list[str], output: Pa
     with tqdm(total=total, unit="doc", desc=label, disable=not progress, file=sys.stderr) as bar:
         return run(planned.jobs, executor, rules, settings, manifest=output / MANIFEST,
                    on_report=lambda report: bar.update(), refused=planned.refused)
+
+
+def print_failures(summary: Summary) -> None:
+    """One line per input that failed, named as messages show names, its reason naming flags, not settings."""
+    for path, reason in sorted(summary.failures):
+        print(f"{shown(path)}: {flagged(reason)}", file=sys.stderr)
