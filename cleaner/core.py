@@ -13,7 +13,7 @@ from cleaner.options import Options
 from cleaner.record.model import Dropped, Extracted, Guard, Record, Repair, Result, Source
 from cleaner.rulebook import engine
 from cleaner.rulebook.load import load_ruleset
-from cleaner.rulebook.model import FIELDS, GENERIC, LEARNED, Rule, Ruleset
+from cleaner.rulebook.model import FIELDS, GENERIC, LEARNED_PREFIX, Rule, Ruleset
 from cleaner.text import htmlpage, language, pagemeta
 from cleaner.text.decode import decode
 from cleaner.text.headline import counts, reads_as_headline
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from cleaner.content.model import LineModel
 
 TITLE_RULE = "cleaner/title"
-GENERIC_PREFIX, LEARNED_PREFIX = GENERIC + "/", LEARNED + "/"
+GENERIC_PREFIX = GENERIC + "/"
 REDETECT_SHARE = 0.9
 GUARD_MIN_WORDS = 50  # below this, a document is mostly chrome anyway: nothing the guard would save
 DEFAULTS = Options()

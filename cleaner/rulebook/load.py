@@ -67,9 +67,9 @@ def build_ruleset(sources: list[tuple[str, bytes]]) -> Ruleset:
         kind = _header_kind(path, doc)
         header = doc[kind]
         _check_keys(path, None, header, _HEADER_KEYS[kind], f"[{kind}]")
-        ns_id = _req_str(path, None, header, "site" if kind == "learned" else "id")
+        key = "site" if kind == "learned" else "id"
+        ns_id = _req_str(path, None, header, key)
         if not _ID.fullmatch(ns_id):
-            key = "site" if kind == "learned" else "id"
             raise RuleError(path, None, f"[{kind}] {key} {ns_id!r} must be lowercase letters, digits and '-'")
         file_lang = _lang(path, None, header.get("lang"))
         namespace = {"site": ns_id, "generic": GENERIC, "learned": f"{LEARNED}/{ns_id}"}[kind]

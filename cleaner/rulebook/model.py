@@ -22,6 +22,7 @@ FIELDS = ("title", "published", "section", "caption", "author")
 DEFAULT_WITHIN = 15
 GENERIC = "generic"
 LEARNED = "learned"  # rules `cleaner learn` wrote are known as learned/<site>/<rule id>
+LEARNED_PREFIX = LEARNED + "/"
 _DATE_TIME_DIRECTIVES = re.compile(r"%[HIMSXcfp]")
 
 
@@ -129,7 +130,7 @@ class Ruleset:
         if key not in self._cache:
             own = self.sites[site].rules if site else ()
             if not learned:
-                own = tuple(r for r in own if not r.id.startswith(LEARNED + "/"))
+                own = tuple(r for r in own if not r.id.startswith(LEARNED_PREFIX))
             self._cache[key] = RuleList(r for r in own + self.generic
                                         if r.lang is None or (lang is not None and lang in r.lang))
         return self._cache[key]
