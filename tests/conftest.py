@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,11 @@ def text_lines(source: Path, ascii_too: bool = True) -> set[str]:
     return {line for path in sorted(source.glob("text-*/*.txt"))
             for line in path.read_text("utf-8", "replace").splitlines()
             if line.strip() and (ascii_too or not line.isascii())}
+
+
+def checkout_copy(folder: Path) -> Path:
+    """The package's source and the rules beside it, as a checkout has them (no cleaner/builtin_rules)."""
+    ignore = shutil.ignore_patterns("__pycache__", "builtin_rules")
+    shutil.copytree(REPO / "cleaner", folder / "cleaner", ignore=ignore)
+    shutil.copytree(REPO / "rules", folder / "rules", ignore=ignore)
+    return folder

@@ -13,7 +13,7 @@ import pytest
 
 from cleaner.cli import main
 
-from .conftest import DATA, SEEDS_RAW, devset_sample, tree_bytes
+from .conftest import DATA, SEEDS_RAW, checkout_copy, devset_sample, tree_bytes
 
 pytest.importorskip("distributed")
 pytestmark = pytest.mark.slow
@@ -41,7 +41,7 @@ def wait_for_workers(address: str, count: int, seconds: float = 60) -> None:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A scheduler and two single-threaded workers on 127.0.0.1, each in its own directory; its address."""
+    """A scheduler and two single-threaded workers on 127.0.0.1, each in its own directory (one a checkout's root); its address."""
     home = tmp_path_factory.mktemp("cluster")
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
@@ -53,6 +53,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         for name in ("w1", "w2"):
             workdir = home / name
             workdir.mkdir()
+            if name == "w1":  # started at a checkout's root, whose own cleaner/ comes first on the worker's path
+                checkout_copy(workdir)
             procs.append(subprocess.Popen(
                 [*worker, address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard", "--local-directory",
                  str(workdir), "--name", name], cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))

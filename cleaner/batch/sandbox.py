@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import os
 import pickle
+import site
 import subprocess
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import IO, Any
 
 from cleaner.batch.documents import clean_group
@@ -76,18 +78,21 @@ class Sandbox:
             self._stop()
 
     def _start(self) -> subprocess.Popen[bytes]:
-        child = subprocess.Popen([sys.executable, "-m", "cleaner.batch.sandbox"],
-                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        child = subprocess.Popen([sys.executable, "-P", "-c", _BOOT], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 env=_child_env())
         self._child = child
         try:
             _send(child.stdin, (self.rule_dirs, self.settings))
+        except OSError:
+            pass  # a child that could not start has said why, or died: read on
+        try:
             error = pickle.load(_pipe(child.stdout))
         except (EOFError, OSError, pickle.UnpicklingError) as exc:
             self._stop()
             raise SandboxError(f"the sandbox process did not start ({exc or 'it exited'})") from None
         if error is not None:
             self._stop()
-            raise SandboxError(error)
+            raise SandboxError(f"the sandbox process did not start: {error}")
         return child
 
     def _stop(self) -> None:
@@ -120,11 +125,14 @@ def _serve() -> None:
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever a library prints goes to stderr, never into the pipe
     requests = sys.stdin.buffer
-    rule_dirs, settings = pickle.load(requests)
     try:
+        rule_dirs, settings = pickle.load(requests)
         ruleset = load_ruleset(rule_dirs)
     except CleanerError as exc:
         _send(answers, f"rule file: {exc}")
+        return
+    except Exception as exc:  # whatever stops the start is said in one line, not lost with the child
+        _send(answers, _said(exc))
         return
     _send(answers, None)
     while True:
@@ -135,5 +143,28 @@ def _serve() -> None:
         _send(answers, clean_group(jobs, ruleset, settings))
 
 
-if __name__ == "__main__":
+def _said(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _child_env() -> dict[str, str]:
+    """The child imports the code its parent runs: `-P` keeps the working directory (a checkout's own
+    `cleaner/`, say) off its path, and the folder this package came from goes first on it."""
+    root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    if root not in (*site.getsitepackages(), site.getusersitepackages()):  # an installed package is found anyway
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return env
+
+
+# The child's first lines: an import that fails is reported over the pipe like any other failed start.
+_BOOT = """
+import pickle, sys
+try:
+    from cleaner.batch.sandbox import _serve
+except BaseException as exc:
+    pickle.dump(f"{type(exc).__name__}: {exc}", sys.stdout.buffer)
+    sys.stdout.flush()
+else:
     _serve()
+"""

@@ -40,7 +40,13 @@ def is_learned_file(data: bytes) -> bool:
 
 
 def shipped_rules_dir() -> Path:
-    return Path(str(files("cleaner.builtin_rules")))
+    """The rules shipped with the code that is running: inside an installed package, or beside
+    `cleaner/` in a source tree (a checkout imported from its root, whose `cleaner/` has none)."""
+    package = Path(__file__).resolve().parent.parent
+    for folder in (package / "builtin_rules", package.parent / "rules"):
+        if (folder / "generic").is_dir():
+            return folder
+    return Path(str(files("cleaner.builtin_rules")))  # elsewhere, as a package loader has it
 
 
 def load_ruleset(extra_dirs: Iterable[str | Path] = (), shipped: bool = True) -> Ruleset:
