@@ -9,15 +9,17 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from cleaner.content import RULE as MODEL_RULE
-from cleaner.options import Options
-from cleaner.record.model import Dropped, Extracted, Guard, Record, Repair, Result, Source
+from cleaner.options import DEFAULTS, Options
+from cleaner.record.build import Layout, Verdict, build_record, lifted
+from cleaner.record.model import Guard, Repair, Result, Source
 from cleaner.rulebook import engine
 from cleaner.rulebook.load import load_ruleset
-from cleaner.rulebook.model import FIELDS, GENERIC, LEARNED_PREFIX, Rule, Ruleset
+from cleaner.rulebook.model import GENERIC, LEARNED_PREFIX, Rule, Ruleset
 from cleaner.text import htmlpage, language, pagemeta
 from cleaner.text.decode import decode
-from cleaner.text.headline import counts, reads_as_headline
-from cleaner.text.normalize import NEWLINE_NAMES, repair_line, split_lines
+from cleaner.text.headline import reads_as_headline
+from cleaner.text.layout import join_paragraphs
+from cleaner.text.normalize import repair_line, split_lines
 
 if TYPE_CHECKING:
     from cleaner.content.model import LineModel
@@ -26,7 +28,7 @@ TITLE_RULE = "cleaner/title"
 GENERIC_PREFIX = GENERIC + "/"
 REDETECT_SHARE = 0.9
 GUARD_MIN_WORDS = 50  # below this, a document is mostly chrome anyway: nothing the guard would save
-DEFAULTS = Options()
+
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +63,7 @@ def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, options: Options
     record = result.record
     record.source = Source(hashlib.sha256(data).hexdigest(), len(data), decoded.encoding, decoded.bom, format)
     if page is not None:
-        record.html = page.meta
+        record.page_meta = page.meta
         if not any(e.field == "title" for e in record.extracted):  # a site rule's title wins, then the page's
             record.title = page.meta.get("title") or record.title
         for name, key in (("published", "date"), ("author", "author")):
@@ -78,90 +80,83 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, options: Options = 
     in the DOM already; the line model does not run on it (on the devset HTML it cost article
     text and removed next to nothing more: see the README)."""
     ruleset = ruleset or default_ruleset()
-    split = split_lines(text)
-    normalized: Counter[str] = Counter()
-    shown: list[str] = []
-    repaired: list[Repair] = []
-    for number, piece in enumerate(split.lines, 1):
-        line, fixes = repair_line(piece, normalized, options.ftfy)
-        shown.append(line)
-        if fixes:
-            repaired.append(Repair(number, tuple(fixes)))
-    at = [n for n, line in enumerate(shown) if line]  # input index of each non-blank line
-    lines = [shown[n] for n in at]
-
+    layout = repaired_layout(text, options.ftfy)
+    lines = layout.lines
     site = (ruleset.index.site_for_host(host) if host else None) or ruleset.index.identify(lines)
     # Where the line model runs, learned rules wait for it: it was trained on whole pages, menus
     # and all, and reads a page whose recurring lines are gone as more of an article than it is.
     model_next = options.content != "rules" and not extracted
     outcome = engine.Outcome()
-    engine.run(lines, ruleset.rules_for(site, None, learned=not model_next), outcome)
+    lang, prob = _rules_and_language(lines, outcome, ruleset, site, learned=not model_next)
+    guarded = _guard(lines, outcome, options.guard)
+    scores: dict[int, float] = {}  # each line's score, where the model ran
+    if model_next:
+        scores = _content(lines, outcome, ruleset.rules_for(site, language.known(lang)), options.content, model)
+        guarded = _merged(guarded, _guard(lines, outcome, None))
+    headline = _headline(lines, outcome, options.title)
+    alive = outcome.alive(len(lines))
+    out = join_paragraphs(lines[i] for i in alive)
+    record = build_record(layout, outcome, alive, out, Verdict(site, lang, prob, headline, guarded), options,
+                          ruleset.digest, rules_digest(ruleset, site, options, model), scores, MODEL_RULE)
+    return Result(out, record)
+
+
+def repaired_layout(text: str, ftfy: bool) -> Layout:
+    """The input's lines, each repaired (encoding, spaces), with what was done to each."""
+    split = split_lines(text)
+    normalized: Counter[str] = Counter()
+    shown: list[str] = []
+    repaired: list[Repair] = []
+    for number, piece in enumerate(split.lines, 1):
+        line, fixes = repair_line(piece, normalized, ftfy)
+        shown.append(line)
+        if fixes:
+            repaired.append(Repair(number, tuple(fixes)))
+    return Layout(split, shown, [n for n, line in enumerate(shown) if line], repaired, normalized)
+
+
+def _rules_and_language(lines: list[str], outcome: engine.Outcome, ruleset: Ruleset, site: str | None,
+                        learned: bool) -> tuple[str, float]:
+    """The rules and the document's language, to their common fixed point: the untagged rules, the
+    language detected on what they leave, then the language's own rules, and only if they drop
+    something, all rules again to a new fixed point. The language is detected again only if that
+    took away a tenth of the text."""
+    engine.run(lines, ruleset.rules_for(site, None, learned=learned), outcome)
     detected_on = _joined(lines, outcome)
     lang, prob = language.detect(detected_on)
-    # The untagged rules are at their fixed point: run the language's own rules,
-    # and only if they drop something, all rules again to a new fixed point.
-    # The language is detected again only if that took away a tenth of the text.
-    if lang != language.UNDETERMINED and engine.run(lines, ruleset.tagged_rules_for(site, lang, not model_next),
-                                                    outcome):
-        engine.run(lines, ruleset.rules_for(site, lang, learned=not model_next), outcome)
+    if lang != language.UNDETERMINED and engine.run(lines, ruleset.tagged_rules_for(site, lang, learned), outcome):
+        engine.run(lines, ruleset.rules_for(site, lang, learned=learned), outcome)
         remaining = _joined(lines, outcome)
         if len(remaining) < REDETECT_SHARE * len(detected_on):
             lang, prob = language.detect(remaining)
+    return lang, prob
 
-    guarded = _guard(lines, outcome, options.guard)
-    model_scores: dict[int, float] = {}  # each line's score, where the model ran
-    if model_next:
-        from cleaner.content import model as line_model
-        from cleaner.content import select
 
-        alive = outcome.alive(len(lines))
-        rules = ruleset.rules_for(site, language.known(lang))
-        if options.content == "model" or select.reads_as_page([lines[i] for i in alive]):
-            model_scores = _model_and_rules(lines, outcome, rules, model or line_model.shipped())
-        else:
-            engine.run(lines, rules, outcome)
-        guarded = _merged(guarded, _guard(lines, outcome, None))
+def _content(lines: list[str], outcome: engine.Outcome, rules: Sequence[Rule], content: str,
+             model: LineModel | None) -> dict[int, float]:
+    """The line model where `content` calls for it (every document, or one that reads as a whole
+    page), then the rules again, learned ones included; the model's scores by line."""
+    from cleaner.content import model as line_model
+    from cleaner.content import select
 
-    values: dict[str, list[str]] = {f: [] for f in FIELDS}
-    for ex in outcome.extracted:
-        values[ex.field].append(ex.value)
-    headline = values["title"][0] if values["title"] else None
+    if content == "model" or select.reads_as_page([lines[i] for i in outcome.alive(len(lines))]):
+        return _model_and_rules(lines, outcome, rules, model or line_model.shipped())
+    engine.run(lines, rules, outcome)
+    return {}
+
+
+def _headline(lines: list[str], outcome: engine.Outcome, title: str) -> str | None:
+    """The headline: a site rule's title, else a first kept line that reads as one (dropped to the
+    sidecar alone under title "drop")."""
+    titles = lifted(outcome)["title"]
+    if titles:
+        return titles[0]
     alive = outcome.alive(len(lines))
-    if headline is None and len(alive) > 1 and reads_as_headline(lines[alive[0]]):
-        headline = lines[alive[0]]
-        if options.title == "drop":
+    if len(alive) > 1 and reads_as_headline(lines[alive[0]]):
+        if title == "drop":
             outcome.drop(alive[0], TITLE_RULE)
-            alive = alive[1:]
-
-    out = "\n\n".join(lines[i] for i in alive) + "\n" if alive else ""
-    kept_at = {at[i] for i in alive}
-    dropped = [
-        Dropped(at[i] + 1, rule, lines[i], None if split.lines[at[i]] == lines[i] else split.lines[at[i]],
-                model_scores[i] if rule == MODEL_RULE else None)
-        for i, rule in sorted(outcome.dropped.items())
-    ]
-    dropped_at = {at[i] for i in outcome.dropped}
-    raw_lines = [
-        (n + 1, piece) for n, piece in enumerate(split.lines)
-        if n not in dropped_at and piece != (shown[n] if n in kept_at else "")
-    ]
-    names = [NEWLINE_NAMES[s] for s in split.separators]
-    newline = Counter(names).most_common(1)[0][0] if names else "lf"
-    normalized["newline"] = sum(1 for n in names if n != "lf")
-    normalized["blank-lines"] = len(split.lines) - len(at)
-    record = Record(
-        site=site, lang=lang, lang_prob=prob, title=headline,
-        fields={f: (values[f][0] if values[f] else None) for f in ("published", "section", "author")},
-        captions=values["caption"], options=options, dropped=dropped,
-        extracted=[Extracted(at[e.index] + 1, e.field, e.value, e.rule, e.kept) for e in outcome.extracted],
-        ftfy=repaired, normalized={k: v for k, v in sorted(normalized.items()) if v},
-        lines=len(split.lines), newline=newline,
-        newline_exceptions=[(i + 1, n) for i, n in enumerate(names) if n != newline],
-        paragraph_lines=[at[i] + 1 for i in alive], raw_lines=raw_lines,
-        counts=counts(out, len(alive)), ruleset=ruleset.digest, rules=rules_digest(ruleset, site, options, model),
-        guard=guarded, scores={at[i] + 1: score for i, score in sorted(model_scores.items())},
-    )
-    return Result(out, record)
+        return lines[alive[0]]
+    return None
 
 
 def _model_and_rules(lines: list[str], outcome: engine.Outcome, rules: Sequence[Rule], model: LineModel) -> dict[int, float]:
@@ -216,14 +211,7 @@ def _guard(lines: list[str], outcome: engine.Outcome, limit: float | None) -> Gu
     base = sum(len(lines[i].split()) for i in range(len(lines))
                if i not in outcome.dropped or outcome.dropped[i].startswith(GENERIC_PREFIX))
     total = sum(taken.values())
-    back: set[str] = set()
-    if limit is not None and base >= GUARD_MIN_WORDS and total > limit * base:
-        remaining = total
-        for rule, words in sorted(taken.items(), key=lambda kv: (-kv[1], kv[0])):
-            if remaining <= limit * base:
-                break
-            back.add(rule)
-            remaining -= words
+    back = _over_limit(taken, base, limit) if limit is not None and base >= GUARD_MIN_WORDS else set()
     if learned and len(outcome.dropped) == len(lines) and not back:  # the learned rule that took most goes back
         back.add(min(learned, key=lambda r: (-learned[r], r)))
     if not back:
@@ -234,6 +222,18 @@ def _guard(lines: list[str], outcome: engine.Outcome, limit: float | None) -> Gu
     outcome.extracted = [replace(e, kept=True) if e.index in put_back else e for e in outcome.extracted]
     return Guard(1.0 if limit is None else limit, round(total / base, 4) if base else 1.0, len(restored),
                  dict(sorted(rules.items())))
+
+
+def _over_limit(taken: Counter[str], base: int, limit: float) -> set[str]:
+    """The generic rules to put back, those that took most first, until the rest take at most `limit` of `base`."""
+    remaining = sum(taken.values())
+    back: set[str] = set()
+    for rule, words in sorted(taken.items(), key=lambda kv: (-kv[1], kv[0])):
+        if remaining <= limit * base:
+            break
+        back.add(rule)
+        remaining -= words
+    return back
 
 
 def _merged(first: Guard | None, then: Guard | None) -> Guard | None:

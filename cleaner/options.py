@@ -32,7 +32,8 @@ class Options:
             raise ValueError(f"title must be one of {', '.join(TITLE_MODES)}, not {self.title!r}")
         if not isinstance(self.ftfy, bool):
             raise ValueError(f"ftfy must be true or false, not {self.ftfy!r}")
-        if self.guard is not None and (isinstance(self.guard, bool) or not 0 <= self.guard <= 1):
+        if self.guard is not None and (isinstance(self.guard, bool) or not isinstance(self.guard, (int, float))
+                                       or not 0 <= self.guard <= 1):
             raise ValueError(f"guard must be a share between 0 and 1, not {self.guard!r}")
         if self.content not in CONTENT_MODES:
             raise ValueError(f"content must be one of {', '.join(CONTENT_MODES)}, not {self.content!r}")
@@ -58,3 +59,4 @@ class Options:
 
 
 _FIELDS = ("title", "ftfy", "guard", "content", "html_metadata")
+DEFAULTS = Options()  # what every entry point takes when not told otherwise

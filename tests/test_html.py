@@ -48,15 +48,15 @@ def test_article_is_extracted_with_metadata(ruleset) -> None:
     assert "Sport" not in result.text and "Imprint" not in result.text
     record = result.record
     assert record.source is not None and record.source.format == "html"
-    assert record.html["url"] == "https://news.example-times.test/city/budget"
-    assert record.html["hostname"] == "news.example-times.test"  # from the page's own tags (html_metadata fast)
-    assert record.html["author"] == "Jane Reporter"
+    assert record.page_meta["url"] == "https://news.example-times.test/city/budget"
+    assert record.page_meta["hostname"] == "news.example-times.test"  # from the page's own tags (html_metadata fast)
+    assert record.page_meta["author"] == "Jane Reporter"
     assert record.title == "Council Approves Budget"  # "| The Example Times" set off by its separator
     assert record.lang == "en"
     full = clean_bytes(page(), ruleset, format="html", options=Options(html_metadata="full"))
     assert full.text == result.text  # the text is trafilatura's either way
-    assert full.record.html["hostname"] == "example-times.test"  # trafilatura's registered domain
-    assert (full.record.html["author"], full.record.title) == ("Jane Reporter", "Council Approves Budget")
+    assert full.record.page_meta["hostname"] == "example-times.test"  # trafilatura's registered domain
+    assert (full.record.page_meta["author"], full.record.title) == ("Jane Reporter", "Council Approves Budget")
     assert full.record.options.as_record()["html_metadata"] == "full" and "html_metadata" not in record.options.as_record()
 
 

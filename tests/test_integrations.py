@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaner import Options
 from cleaner.cli import main
 
 from .conftest import SLICE
@@ -80,7 +81,7 @@ def test_datasets_map_cleans_as_the_cli_does(tmp_path: Path) -> None:
     got = {r["id"]: (r["text"], without_path(json.loads(r["cleaner"]))) for r in mapped if r["text"]}
     assert got == expected
     assert mapped[-1]["text"] == "" and json.loads(mapped[-1]["cleaner"])["dropped"]  # emptied: kept in place, said why
-    dropped_title = dataset.select(range(3)).map(cleaner_for(title="drop"), batched=True)
+    dropped_title = dataset.select(range(3)).map(cleaner_for(options=Options(title="drop")), batched=True)
     assert all(json.loads(r["cleaner"])["options"]["title"] == "drop" for r in dropped_title)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-_WHERE = {"Executor": "executors", "LocalExecutor": "executors", "Job": "planning", "Plan": "planning", "plan": "planning",
+_WHERE = {"Executor": "executors", "LocalExecutor": "executors", "Job": "planning", "RunPlan": "planning", "plan": "planning",
           "run": "runner", "Settings": "settings"}
 
 __all__ = sorted(_WHERE)

@@ -15,9 +15,10 @@ from cleaner.batch.manifest import document_entry, shard_entry
 from cleaner.batch.planning import Job
 from cleaner.batch.records_in import KINDS as SHARD_KINDS
 from cleaner.batch.reports import FileReport
-from cleaner.batch.reuse import reusable, reusable_shard, status, withheld
+from cleaner.batch.reuse import reusable, reusable_shard
 from cleaner.batch.settings import Settings
 from cleaner.batch.shards import clean_shard
+from cleaner.batch.withheld import status, withheld
 from cleaner.core import clean_bytes
 from cleaner.display import shown
 from cleaner.errors import CleanerError
@@ -103,17 +104,17 @@ def _clean_document(job: Job, ruleset: Ruleset, settings: Settings, report: File
         with time_limit(settings.timeout):
             result = clean_bytes(data, ruleset, options=settings.options, format=job.format)
         record = result.record
-        why = withheld(record.lang, not result.text, bool(record.dropped), settings.langs)
+        why = withheld(record, settings.langs)
         sidecar = to_sidecar(result, job.label, compression=compression, filtered=why)
         if why:
             staging.remove(job.text_out)  # an earlier run's output no longer belongs here
         else:
             staging.write(job.text_out, result.text.encode("utf-8"))
         staging.write(job.meta_out, dumps(sidecar).encode("utf-8"))  # last: a sidecar means its text is complete
-    report.status = status(sidecar) if fresh else "unchanged"
+    report.status = status(sidecar.filtered) if fresh else "unchanged"
     report.dropped.update(d.rule for d in sidecar.record.dropped)
     report.lifted.update(e.rule for e in sidecar.record.extracted if e.kept)
-    report.record(document_entry(job.given, job.out_rel, job.meta_rel, sidecar, status(sidecar), fresh))
+    report.record(document_entry(job.given, job.out_rel, job.meta_rel, sidecar, status(sidecar.filtered), fresh))
 
 
 def _clean_shard_file(job: Job, ruleset: Ruleset, settings: Settings, report: FileReport, staging: Staging) -> None:

@@ -27,7 +27,7 @@ class InPlaceError(CleanerError):
 
 
 @dataclass(frozen=True)
-class Plan:
+class FilePlan:
     """What fixing one file would do, worked out without writing anything."""
 
     path: Path
@@ -51,7 +51,7 @@ def _matching_sidecar(path: Path, data: bytes) -> Sidecar | None:
 
 
 def plan_fix(path: Path, ruleset: Ruleset, options: Options = DEFAULTS, *,
-             timeout: float | None = DEFAULT_TIMEOUT) -> Plan:
+             timeout: float | None = DEFAULT_TIMEOUT) -> FilePlan:
     """Clean `path` as `fix` would; raises InPlaceError or DecodeError (binary input)."""
     if path.is_symlink():
         raise InPlaceError("a symbolic link; fix works on regular files only")
@@ -77,10 +77,10 @@ def plan_fix(path: Path, ruleset: Ruleset, options: Options = DEFAULTS, *,
         sidecar = None  # fixed before and nothing more to do: leave the sidecar as it is
     else:
         sidecar = dumps(compose(earlier, data.decode("utf-8"), fresh, result.text))
-    return Plan(path, data, fixed, fixed != data, sidecar, fired)
+    return FilePlan(path, data, fixed, fixed != data, sidecar, fired)
 
 
-def apply_fix(plan: Plan) -> bool:
+def apply_fix(plan: FilePlan) -> bool:
     """Write what the plan says; True if anything was written."""
     if plan.text_changes:
         write_atomic(plan.path, plan.text)

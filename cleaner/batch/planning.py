@@ -55,7 +55,7 @@ class Job:
 
 
 @dataclass
-class Plan:
+class RunPlan:
     """The jobs of a run, and the inputs refused before anything is written (with why)."""
 
     jobs: list[Job]
@@ -63,7 +63,7 @@ class Plan:
 
 
 def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), format: str = "auto",
-         output_format: str | None = None) -> Plan:
+         output_format: str | None = None) -> RunPlan:
     """Map every input file to its outputs. Raises UsageError for a missing input, or an output
     directory inside an input directory (or the reverse)."""
     out_root = Path(outdir)
@@ -102,7 +102,7 @@ def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), 
             continue
         kind = shard or (format if format != "auto" else format_of(source))
         jobs.append(Job(source, out_rel, meta_rel, kind, outdir, source))
-    return Plan(jobs, sorted(set(refused)))
+    return RunPlan(jobs, sorted(set(refused)))
 
 
 def output_name(rel: str) -> str:

@@ -30,7 +30,7 @@ class MissingExtra(CleanerError):
     """A shard format whose library is not installed: says which extra brings it."""
 
 
-def needed(module: str, extra: str) -> Any:
+def import_extra(module: str, extra: str) -> Any:
     """`module`, imported; MissingExtra naming the extra to install if it is not there."""
     try:
         return importlib.import_module(module)
@@ -113,7 +113,7 @@ def _text_item(where: int, record: dict[str, Any]) -> Item:
 # ---------------------------------------------------------------- Parquet
 
 def _parquet_items(path: Path) -> Iterator[Item]:
-    pq = needed("pyarrow.parquet", "parquet")
+    pq = import_extra("pyarrow.parquet", "parquet")
     try:
         shard = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow's errors are of many kinds
@@ -132,8 +132,8 @@ def _parquet_items(path: Path) -> Iterator[Item]:
 def _warc_items(path: Path) -> Iterator[Item]:
     """`response` records with an HTML payload, WET `conversion` records as text; every other record is
     yielded with no data (skipped). A record that breaks off is reported at its offset."""
-    ArchiveIterator = needed("warcio.archiveiterator", "warc").ArchiveIterator
-    ArchiveLoadFailed = needed("warcio.exceptions", "warc").ArchiveLoadFailed
+    ArchiveIterator = import_extra("warcio.archiveiterator", "warc").ArchiveIterator
+    ArchiveLoadFailed = import_extra("warcio.exceptions", "warc").ArchiveLoadFailed
     with open(path, "rb") as stream:
         records = ArchiveIterator(stream)
         offset, read = 0, 0

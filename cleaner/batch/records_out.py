@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
-from cleaner.batch.records_in import needed
+from cleaner.batch.records_in import import_extra
 from cleaner.errors import CleanerError
 from cleaner.record.sidecar import escape_surrogates
 
@@ -60,8 +60,8 @@ class ParquetWriter:
     """Rows in row groups of ROWS_PER_GROUP, with the schema fixed before the first row."""
 
     def __init__(self, raw: IO[bytes], schema: Any | None) -> None:
-        pa = needed("pyarrow", "parquet")
-        pq = needed("pyarrow.parquet", "parquet")
+        pa = import_extra("pyarrow", "parquet")
+        pq = import_extra("pyarrow.parquet", "parquet")
         self._native = schema is not None  # a Parquet input's rows keep their columns
         if schema is None:  # records from JSONL or WARC
             schema = pa.schema([("id", pa.string()), ("text", pa.string()), ("metadata", pa.string())])

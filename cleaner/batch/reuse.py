@@ -7,33 +7,16 @@ Ruleset.effective_digest). An output edited since, or gone, is redone.
 from __future__ import annotations
 
 import hashlib
-import json
 
 from cleaner.batch.planning import Job
 from cleaner.batch.settings import Settings
 from cleaner.batch.shards import ShardSummary, shard_digest
+from cleaner.batch.withheld import withheld
 from cleaner.core import rules_digest
 from cleaner.errors import CleanerError
 from cleaner.record.sidecar import Sidecar
 from cleaner.rulebook.model import Ruleset
 from cleaner.version import __version__
-
-EMPTY = "empty input: no text"
-EMPTIED = "no text left: every line was chrome"
-
-
-def withheld(lang: str, empty: bool, dropped: bool, langs: frozenset[str] | None) -> str | None:
-    """Why a document's text is not written, or None: no text in it, none left (`empty`, after rules
-    `dropped` lines), or not in a language the run asked for."""
-    if empty:
-        return EMPTIED if dropped else EMPTY
-    return None if langs is None or lang in langs else f"language {lang} not in {', '.join(sorted(langs))}"
-
-
-def status(sidecar: Sidecar) -> str:
-    """written, emptied (no text) or filtered (not a language the run asked for)."""
-    why = sidecar.filtered
-    return "written" if why is None else "emptied" if why in (EMPTY, EMPTIED) else "filtered"
 
 
 def reusable(job: Job, data: bytes, compression: str | None, ruleset: Ruleset, settings: Settings) -> Sidecar | None:
@@ -50,8 +33,7 @@ def reusable(job: Job, data: bytes, compression: str | None, ruleset: Ruleset, s
             and earlier.compression == compression
             and job.format in ("auto", source.format)
             and record.rules == rules_digest(ruleset, record.site, settings.options)
-            and earlier.filtered == withheld(record.lang, not record.counts["chars"], bool(record.dropped),
-                                             settings.langs)
+            and earlier.filtered == withheld(record, settings.langs)
         )
         if same and earlier.filtered is None:
             same = hashlib.sha256(job.text_out.read_bytes()).hexdigest() == earlier.output_sha256
@@ -63,7 +45,7 @@ def reusable(job: Job, data: bytes, compression: str | None, ruleset: Ruleset, s
 def reusable_shard(job: Job, ruleset: Ruleset, settings: Settings) -> ShardSummary | None:
     """A shard's earlier summary, if the input, version, options, rules and output are as this run would have them."""
     try:
-        earlier = ShardSummary.from_json(json.loads(job.meta_out.read_bytes()))
+        earlier = ShardSummary.read(job.meta_out)
         same = (earlier.cleaner == __version__ and earlier.options == settings.options
                 and earlier.ruleset == ruleset.digest
                 and earlier.sha256 == shard_digest(job.source)[0]

@@ -9,7 +9,7 @@ from cleaner.options import Options
 
 @dataclass(frozen=True)
 class Settings:
-    options: Options = Options()  # what the core takes: title, ftfy, guard
+    options: Options = Options()  # what the core takes (see cleaner.options)
     langs: frozenset[str] | None = None  # write only documents in these languages
     force: bool = False  # redo documents a rerun could reuse
     max_bytes: int | None = DEFAULT_MAX_BYTES  # larger inputs are refused

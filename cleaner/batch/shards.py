@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from cleaner.batch.files import atomic_writer, content_digest
-from cleaner.batch.records_in import Item, kind_of, needed, read_items
+from cleaner.batch.records_in import Item, import_extra, kind_of, read_items
 from cleaner.batch.records_out import JsonlWriter, ParquetWriter, UnwritableRecord
+from cleaner.batch.withheld import status, withheld
 from cleaner.core import clean_bytes
 from cleaner.errors import CleanerError
 from cleaner.limits import TooLarge, time_limit
@@ -82,6 +84,11 @@ class ShardSummary:
                    data["records"], data["written"], data["emptied"], data["filtered"], data.get("skipped", 0),
                    [(b["line"], b["reason"]) for b in data["bad"]], Counter(data["dropped"]), data["cleaner"])
 
+    @classmethod
+    def read(cls, path: Path) -> ShardSummary:
+        """The summary in file `path`; OSError if it cannot be read, ValueError (KeyError, TypeError) if it is not one."""
+        return cls.from_json(json.loads(path.read_bytes()))
+
 
 def clean_shard(source: Path, target: Path, ruleset: Ruleset, options: Options,
                 langs: frozenset[str] | None = None, label: str | None = None, *,
@@ -117,7 +124,7 @@ def shard_digest(source: Path) -> tuple[str, int]:
 
 def _writer(raw: BinaryIO, target: Path, source: Path) -> JsonlWriter | ParquetWriter:
     if target.name.endswith(".parquet"):  # a Parquet input's rows keep their columns
-        schema = needed("pyarrow.parquet", "parquet").read_schema(source) if kind_of(source.name) == "parquet" else None
+        schema = import_extra("pyarrow.parquet", "parquet").read_schema(source) if kind_of(source.name) == "parquet" else None
         return ParquetWriter(raw, schema)
     return JsonlWriter(raw, target)
 
@@ -144,9 +151,10 @@ def _clean_item(item: Item, out: JsonlWriter | ParquetWriter, summary: ShardSumm
         summary.bad.append((item.where, f"internal error: {type(exc).__name__}: {exc}"))
         return
     summary.dropped.update(d.rule for d in cleaned.record.dropped)
-    if not cleaned.text:
+    fate = status(withheld(cleaned.record, langs))
+    if fate == "emptied":
         summary.emptied += 1
-    elif langs is not None and cleaned.record.lang not in langs:
+    elif fate == "filtered":
         summary.filtered += 1
     else:
         try:

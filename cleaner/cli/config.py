@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.errors import UsageError
-from cleaner.options import CONTENT_MODES, DEFAULT_GUARD, HTML_METADATA, TITLE_MODES, Options
+from cleaner.options import Options
 
-_KEYS = {"rules", "title", "globs", "jobs", "normalize", "guard", "content", "html_metadata"}
+_OPTION_KEYS = ("title", "guard", "content", "html_metadata")  # as cleaner.options.Options takes them
+_KEYS = {"rules", "globs", "jobs", "normalize", *_OPTION_KEYS}
 _NORMALIZE_KEYS = {"ftfy"}
 
 
@@ -61,32 +62,24 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: [normalize] takes only: {', '.join(sorted(_NORMALIZE_KEYS))}")
     rules = _strings(path, table, "rules")
     globs = _strings(path, table, "globs")
-    title = table.get("title", "keep")
-    if title not in TITLE_MODES:
-        raise ConfigError(f"{path}: title must be one of {', '.join(TITLE_MODES)}, not {title!r}")
     jobs = table.get("jobs")
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
         raise ConfigError(f"{path}: jobs must be a whole number of at least 1")
-    ftfy = normalize.get("ftfy", True)
-    if not isinstance(ftfy, bool):
-        raise ConfigError(f"{path}: normalize.ftfy must be true or false")
-    guard = table.get("guard", DEFAULT_GUARD)
-    if not isinstance(guard, (int, float)) or isinstance(guard, bool) or not 0 <= guard <= 1:
-        raise ConfigError(f"{path}: guard must be a share between 0 and 1")
-    content = table.get("content", "rules")
-    if content not in CONTENT_MODES:
-        raise ConfigError(f"{path}: content must be one of {', '.join(CONTENT_MODES)}, not {content!r}")
-    html_metadata = table.get("html_metadata", "fast")
-    if html_metadata not in HTML_METADATA:
-        raise ConfigError(f"{path}: html_metadata must be one of {', '.join(HTML_METADATA)}, not {html_metadata!r}")
+    given = {key: table[key] for key in _OPTION_KEYS if key in table} | normalize
+    guard = given.get("guard")
+    if isinstance(guard, (int, float)) and not isinstance(guard, bool):  # a share as the core takes it
+        given["guard"] = guard_option(float(guard))
+    try:
+        options = Options(**given)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     base = path.parent
     return Config(
         path=path,
         rules=tuple(str(base / r) for r in rules),
         globs=tuple(globs) or ("*.txt",),
         jobs=jobs,
-        options=Options(title=title, ftfy=ftfy, guard=guard_option(float(guard)), content=content,
-                        html_metadata=html_metadata),
+        options=options,
     )
 
 

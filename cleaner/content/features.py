@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from cleaner.text.prose import SENTENCE_MARKS
+
 # ---------------------------------------------------------------- code-point table
 F_ALPHA, F_DIGIT, F_UPPER, F_SPACE, F_SEP, F_PUNCT = 1, 2, 4, 8, 16, 32
 SEPS = "|»›·•>/"
@@ -78,7 +80,7 @@ _MAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _COPY = re.compile(r"©|\(c\)|copyright|all rights reserved", re.I)
 _DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\. ?[A-ZÄÖÜa-zäöü]{3,9}\.? \d{4}\b")
 _BULLET_START = ("*", "+", "-", "•", "·", "▪", "►", "–", "—", "»", "›", ">", "■", "◦", "o ")
-_SENT_END = frozenset(".!?…。！？")
+_SENT_END = frozenset(SENTENCE_MARKS)
 _CLOSERS = " \"'”’«»)]）」"
 
 

@@ -3,9 +3,10 @@
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.readers import JsonlReader
     from datatrove.pipeline.writers import JsonlWriter
+    from cleaner import Options
     from cleaner.integrations.datatrove import CleanerStep
 
-    LocalPipelineExecutor(pipeline=[JsonlReader("in/"), CleanerStep(content="auto"), JsonlWriter("out/")],
+    LocalPipelineExecutor(pipeline=[JsonlReader("in/"), CleanerStep(options=Options(content="auto")), JsonlWriter("out/")],
                           tasks=4).run()
 
 Each document is cleaned as a JSONL shard's record is (`clean_bytes` on its
@@ -22,7 +23,7 @@ from typing import Any
 from datatrove.pipeline.base import PipelineStep
 
 from cleaner import Options, clean_bytes
-from cleaner.options import DEFAULT_GUARD
+from cleaner.options import DEFAULTS
 from cleaner.record.sidecar import to_sidecar
 from cleaner.rulebook.load import load_ruleset
 from cleaner.rulebook.model import Ruleset
@@ -33,11 +34,10 @@ class CleanerStep(PipelineStep):
     name = "🧹 corpus-cleaner"
     type = "🔨 - FORMAT"
 
-    def __init__(self, rules: Sequence[str] = (), content: str = Options.content, title: str = "keep",
-                 guard: float | None = DEFAULT_GUARD) -> None:
+    def __init__(self, rules: Sequence[str] = (), options: Options = DEFAULTS) -> None:
         super().__init__()
         self.rules = list(rules)  # rule directories beside the shipped rules
-        self.options = Options(title=title, guard=guard, content=content)  # checked here, in the driver
+        self.options = options  # checked when made, in the driver
         self._ruleset: Ruleset | None = None
 
     def ruleset(self) -> Ruleset:

@@ -1,9 +1,10 @@
 """Hugging Face `datasets`: clean a dataset's `text` column with `Dataset.map`.
 
+    from cleaner import Options
     from cleaner.integrations.hf import clean_batch, cleaner_for
 
     ds = ds.map(clean_batch, batched=True, num_proc=4)               # shipped rules, default options
-    ds = ds.map(cleaner_for(content="auto", rules=["my-rules/"]), batched=True, num_proc=4)
+    ds = ds.map(cleaner_for(["my-rules/"], Options(content="auto")), batched=True, num_proc=4)
 
 Each row's `text` is cleaned as a JSONL shard's record is (rules chosen by
 the host of its `url` column, or `metadata["url"]`, when there is one) and a
@@ -20,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from cleaner import Options, clean_bytes
-from cleaner.options import DEFAULT_GUARD
+from cleaner.options import DEFAULTS
 from cleaner.record.sidecar import escape_surrogates, to_sidecar
 from cleaner.rulebook.load import load_ruleset
 from cleaner.rulebook.model import Ruleset
@@ -49,10 +50,9 @@ def _clean(batch: Batch, rules: tuple[str, ...], options: Options) -> Batch:
     return {"text": texts, "cleaner": sidecars}
 
 
-def cleaner_for(rules: Sequence[str] = (), content: str = Options.content, title: str = "keep",
-                guard: float | None = DEFAULT_GUARD) -> Callable[[Batch], Batch]:
+def cleaner_for(rules: Sequence[str] = (), options: Options = DEFAULTS) -> Callable[[Batch], Batch]:
     """A batch function with these rules and options (picklable, so `num_proc` works)."""
-    return functools.partial(_clean, rules=tuple(rules), options=Options(title=title, guard=guard, content=content))
+    return functools.partial(_clean, rules=tuple(rules), options=options)
 
 
 clean_batch = cleaner_for()

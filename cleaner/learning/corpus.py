@@ -23,6 +23,7 @@ from cleaner.errors import CleanerError
 from cleaner.learning.forms import forms_and_keys
 from cleaner.record.model import Record
 from cleaner.record.sidecar import Sidecar, SidecarError
+from cleaner.text.layout import paragraphs
 from cleaner.text.pagemeta import host_of
 
 
@@ -86,11 +87,10 @@ def _record_sidecar(fields: dict[str, Any]) -> Sidecar | None:
 
 def page_of(key: str, record: Record, text: str, host: str | None) -> Page:
     """A document's lines in input order: its output's paragraphs where they stood, and what the model dropped."""
-    paragraphs = text[:-1].split("\n\n") if text else []
-    placed = [(n, line, True) for n, line in zip(record.paragraph_lines, paragraphs)]
+    placed = [(n, line, True) for n, line in zip(record.paragraph_lines, paragraphs(text))]
     placed += [(d.line, d.text, False) for d in record.dropped if d.rule == MODEL_RULE]
     placed.sort()
-    html_host = host_of((record.html or {}).get("url")) or (record.html or {}).get("hostname")
+    html_host = host_of((record.page_meta or {}).get("url")) or (record.page_meta or {}).get("hostname")
     lines = tuple(line for _, line, _ in placed)
     return Page(key, host or (str(html_host) if html_host else None), record.site, lines,
                 tuple(kept for _, _, kept in placed), *forms_and_keys(lines))

@@ -13,18 +13,19 @@ from dataclasses import replace
 
 from cleaner.record.model import Dropped, Repair
 from cleaner.record.sidecar import Sidecar
+from cleaner.text.layout import paragraphs
 
 
 def compose(earlier: Sidecar, earlier_text: str, later: Sidecar, later_text: str) -> Sidecar:
     """The sidecar of input -> earlier_text -> later_text, as one record of input -> later_text."""
     first_record, then = earlier.record, later.record
-    paragraphs = first_record.paragraph_lines
+    placed_at = first_record.paragraph_lines
     shown = earlier_text.split("\n")  # the earlier output's lines: paragraphs at odd line numbers
     raw = dict(first_record.raw_lines)
 
     def original(line: int) -> int:
         """The input line behind line `line` (a paragraph line) of the earlier output."""
-        return paragraphs[(line - 1) // 2]
+        return placed_at[(line - 1) // 2]
 
     def first(line: int) -> str:
         """Line `line` of the earlier output as the first input had it."""
@@ -34,8 +35,8 @@ def compose(earlier: Sidecar, earlier_text: str, later: Sidecar, later_text: str
     for d in then.dropped:
         text = first(d.line)
         dropped.append(Dropped(original(d.line), d.rule, d.text, text if text != d.text else None, d.score))
-    new_paragraphs = later_text[:-1].split("\n\n") if later_text else []
-    at_paragraph = set(paragraphs)
+    new_paragraphs = paragraphs(later_text)
+    at_paragraph = set(placed_at)
     raw_lines = [(line, text) for line, text in raw.items() if line not in at_paragraph]  # blank lines
     raw_lines += [(original(line), first(line)) for line, text in zip(then.paragraph_lines, new_paragraphs)
                   if first(line) != text]

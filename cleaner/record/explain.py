@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from cleaner.record.model import Record, Result
+from cleaner.text.layout import paragraphs
 
 COLOURS = {"kept": "32", "dropped": "31", "lifted": "36", "blank": "2"}  # green, red, cyan, dim
 MARKS = {"kept": "+", "dropped": "-", "lifted": ">", "blank": " "}
@@ -30,8 +31,7 @@ class Fate:
 def fates(result: Result) -> list[Fate]:
     """One Fate per input line, from the record and the output alone."""
     record = result.record
-    paragraphs = result.text[:-1].split("\n\n") if result.text else []
-    kept = dict(zip(record.paragraph_lines, paragraphs))
+    kept = dict(zip(record.paragraph_lines, paragraphs(result.text)))
     dropped = {d.line: d for d in record.dropped}
     lifted = {e.line: e for e in record.extracted}
     out: list[Fate] = []

@@ -82,7 +82,7 @@ class Record:
     guard: Guard | None = None  # when the guard put back what generic rules took
     cleaner: str = __version__
     source: Source | None = None  # None for text given as text (clean_text)
-    html: dict[str, object] | None = None  # trafilatura's metadata, for HTML input
+    page_meta: dict[str, object] | None = None  # an HTML page's title, date, url...: the sidecar's `html`
     scores: dict[int, float] = field(default_factory=dict)  # input line -> the line model's score, where it ran
     # (not in the sidecar, which keeps the scores of the lines the model dropped; explain shows them all)
 

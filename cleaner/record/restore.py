@@ -6,6 +6,7 @@ import hashlib
 from cleaner.errors import CleanerError
 from cleaner.record.sidecar import Sidecar
 from cleaner.text.decode import Decoded
+from cleaner.text.layout import paragraphs
 from cleaner.text.normalize import NEWLINE_CHARS, Split
 
 
@@ -16,13 +17,13 @@ class RestoreError(CleanerError):
 def restore_text(cleaned: str, sidecar: Sidecar) -> str:
     record = sidecar.record
     pieces = [""] * record.lines
-    paragraphs = cleaned[:-1].split("\n\n") if cleaned else []
-    if len(paragraphs) != len(record.paragraph_lines):
+    shown = paragraphs(cleaned)
+    if len(shown) != len(record.paragraph_lines):
         raise RestoreError(
-            f"cleaned text has {len(paragraphs)} paragraphs, the sidecar expects {len(record.paragraph_lines)}"
+            f"cleaned text has {len(shown)} paragraphs, the sidecar expects {len(record.paragraph_lines)}"
         )
     try:
-        for line, text in zip(record.paragraph_lines, paragraphs):
+        for line, text in zip(record.paragraph_lines, shown):
             pieces[line - 1] = text
         for d in record.dropped:
             pieces[d.line - 1] = d.raw if d.raw is not None else d.text

@@ -62,7 +62,7 @@ class Sidecar:
             **{name: r.fields.get(name) for name in _FOUND},
             "captions": r.captions,
             "lang": {"code": r.lang, "prob": r.lang_prob},
-            "html": r.html,
+            "html": r.page_meta,
             "options": r.options.as_record(),
             "repairs": {"ftfy": [{"line": f.line, "fixes": list(f.fixes)} for f in r.ftfy], "normalize": r.normalized},
             "guard": None if r.guard is None else {"limit": r.guard.limit, "share": r.guard.share,
@@ -110,7 +110,7 @@ class Sidecar:
                 cleaner=data["cleaner"],
                 source=Source(source["sha256"], source["bytes"], source["encoding"], source["bom"], source["format"])
                 if "sha256" in source else None,
-                html=data["html"],
+                page_meta=data["html"],
             )
             return cls(source["path"], source["compression"], data["filtered"], output["sha256"], record)
         except SidecarError:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cleaner.batch.manifest import read_manifest
+from cleaner.batch.shards import ShardSummary
 from cleaner.record.sidecar import Sidecar, SidecarError
 
 BINS = 20  # histogram of the share removed per document: 0-5%, 5-10%, ...
@@ -167,8 +167,7 @@ def _add_shard(run: Run, entry: dict[str, Any]) -> None:
     for name in ("records", "written", "emptied", "filtered", "bad"):
         run.records[name] += int(entry.get(name) or 0)
     try:
-        data = json.loads((run.root / entry["sidecar"]).read_bytes())
-        dropped = dict(data["dropped"])
+        dropped = ShardSummary.read(run.root / entry["sidecar"]).dropped
     except (OSError, ValueError, KeyError, TypeError) as exc:
         run.unreadable.append((str(entry.get("sidecar")), str(exc)))
         return

@@ -17,6 +17,7 @@ from cleaner.record.explain import fates
 from cleaner.record.model import Result
 from cleaner.record.sidecar import Sidecar
 from cleaner.review.gather import BINS, Doc, GroupStats, Run
+from cleaner.text.layout import paragraphs
 
 DOCS = "docs"  # folder of the document pages, beside index.html
 TOP_RULES = 3
@@ -210,7 +211,7 @@ def doc_page(doc: Doc, sidecar: Sidecar, output: str | None) -> bytes:
         facts.append(("guard", f"generic rules would have taken {record.guard.share:.0%}; put back "
                                + ", ".join(record.guard.rules)))
     head = "".join(f"<tr><th>{escape(k)}</th><td>{_shown(str(v))}</td></tr>" for k, v in facts if v)
-    out = ("".join(f"<p>{_shown(p)}</p>" for p in output[:-1].split("\n\n")) if output
+    out = ("".join(f"<p>{_shown(p)}</p>" for p in paragraphs(output)) if output
            else "<p><i>no text written</i></p>")
     body = (f'<p><a id="back" href="../index.html">← back to the report</a></p><h1>{_shown(Path(doc.input).name)}</h1>'
             f"<table>{head}</table><p>{doc.dropped} lines dropped, {doc.share:.1%} of the characters removed.</p>"

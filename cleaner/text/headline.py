@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE_END = re.compile(r"[.,;:]$")
+_RUNS_ON = re.compile(r"[.,;:]$")  # a sentence's or a lead-in's last mark: no headline ends so
 _OPENS = re.compile(r"[\w\"'“‘«„(¿¡]")
 MAX_TITLE_CHARS = 200
 MAX_TITLE_WORDS = 30
@@ -17,7 +17,7 @@ def reads_as_headline(line: str) -> bool:
         and len(line) <= MAX_TITLE_CHARS
         and bool(_OPENS.match(line))
         and not line[0].islower()
-        and not _SENTENCE_END.search(line)
+        and not _RUNS_ON.search(line)
     )
 
 

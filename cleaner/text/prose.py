@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 PROSE_WORDS = 10
-SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+SENTENCE_MARKS = ".!?…。！？"  # what ends a sentence, in the scripts of the devset
+SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_MARKS)}][\"'”’»)\\]]*$")  # the mark, then closing quotes
 
 
 def reads_as_prose(line: str, words: int | None = None) -> bool:
