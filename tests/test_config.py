@@ -7,6 +7,7 @@ import pytest
 
 from cleaner.cli import main
 from cleaner.cli.config import ConfigError, find_config, load_config
+from cleaner.options import Options
 
 DOC = "A Short Headline Here\n\nThe article text is long enough to be a paragraph of its own, it says.\n\nSHOUT LINE\n"
 RULE = ("[generic]\nid = \"house\"\n[[rule]]\nid = \"shout\"\nmatch = '^SHOUT LINE$'\n"
@@ -78,3 +79,9 @@ def test_ftfy_can_be_turned_off(repo: Path) -> None:
     assert main(["clean", "a.txt", "-o", str(repo / "off"), "--quiet"]) == 0
     assert "Council’s" in (repo / "on" / "a.txt").read_text("utf-8")
     assert "Councilâ€™s" in (repo / "off" / "a.txt").read_text("utf-8")
+
+
+def test_a_configuration_leaves_unnamed_options_at_their_defaults(repo: Path) -> None:
+    (repo / "cleaner.toml").write_text('title = "drop"\nguard = 1\n', "utf-8")
+    options = load_config(repo / "cleaner.toml").options
+    assert options == Options(title="drop", guard=None)  # guard 1 is no limit; content stays the default

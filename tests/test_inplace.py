@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaner import __version__
 from cleaner.cli import main
 
 from .conftest import SEEDS_EXPECTED, SEEDS_RAW
@@ -28,6 +29,28 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def snapshot(root: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(root.iterdir()) if p.is_file()}
 
+
+
+@pytest.mark.parametrize("command", ["check", "fix", "explain"])
+def test_an_unexpected_error_is_one_line_and_exit_3_with_the_trace_kept(
+        command: str, corpus: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A bug of ours, not a bad input: pre-commit's shape, the version and where the whole trace went."""
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("injected\nsecond line")
+
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setattr("cleaner.core.repaired_layout", broken)
+    before = snapshot(corpus)
+    assert main([command, TELESUR]) == 3
+    err = capsys.readouterr().err.splitlines()
+    log = cache / "corpus-cleaner" / "crash.log"
+    assert err == [f"cleaner: unexpected error in corpus-cleaner {__version__}: RuntimeError: injected; "
+                   f"the full trace is in {log}"]
+    trace = log.read_text("utf-8")
+    assert "Traceback (most recent call last)" in trace and "in broken" in trace
+    assert snapshot(corpus) == before
 
 def test_check_is_read_only_and_names_the_rules(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(corpus)

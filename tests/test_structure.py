@@ -96,3 +96,13 @@ def test_a_plain_line_s_shortcuts_read_off_its_text_are_the_parser_s() -> None:
         assert literal_line(re.compile(source)) is None
     for line in ("* Home (2)", "a.b?c [x]", "back\\slash | pipe", "Über uns"):  # what learning writes reads back
         assert literal_line(re.compile(f"^{escape_line(line)}$")) == line
+
+
+def test_the_core_reads_as_named_stages() -> None:
+    """clean_text is a sequence of steps a newcomer can follow: no function of the core runs past a screen."""
+    import ast
+
+    tree = ast.parse((REPO / "cleaner" / "core.py").read_text("utf-8"))
+    long = {node.name: node.end_lineno - node.lineno + 1 for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef) and (node.end_lineno or 0) - node.lineno + 1 > 40}
+    assert not long, long

@@ -9,12 +9,17 @@ exits 1.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from cleaner.cli.common import EXIT_USAGE, flagged
+from cleaner.cli.common import EXIT_CRASH, EXIT_USAGE, flagged
 from cleaner.cli.parser import build_parser
 from cleaner.errors import CleanerError
+from cleaner.version import __version__
 
 
 def _commands() -> dict[str, Callable[[argparse.Namespace], int]]:
@@ -45,6 +50,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cleaner: interrupted; outputs written so far are complete", file=sys.stderr)
         return 130
+    except Exception as exc:
+        print(f"cleaner: unexpected error in corpus-cleaner {__version__}: {type(exc).__name__}: {_first_line(exc)}; "
+              f"the full trace is in {_write_trace()}", file=sys.stderr)
+        return EXIT_CRASH
+
+
+def _first_line(exc: Exception) -> str:
+    lines = str(exc).splitlines()
+    return lines[0] if lines else ""
+
+
+def _write_trace() -> str:
+    """The current exception's trace, in the user's cache folder (else a temporary file); where it went."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "corpus-cleaner"
+    trace = f"corpus-cleaner {__version__}, Python {sys.version.split()[0]}\n{traceback.format_exc()}"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        path = cache / "crash.log"
+        path.write_text(trace, "utf-8")
+    except OSError:
+        with tempfile.NamedTemporaryFile("w", prefix="corpus-cleaner-", suffix=".log", delete=False) as fh:
+            fh.write(trace)
+            path = Path(fh.name)
+    return str(path)
 
 
 __all__ = ["main"]

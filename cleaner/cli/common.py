@@ -13,7 +13,7 @@ from cleaner.errors import CleanerError
 from cleaner.limits import DocumentTimeout, TooLarge
 from cleaner.options import Options
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CRASH = 0, 1, 2, 3
 
 # Library messages name a limit as the setting it is (`timeout=3`); the command line names its flag.
 _SETTING = re.compile(r"\b(" + "|".join(cls.setting for cls in (DocumentTimeout, TooLarge)) + r")=")
