@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaner.batch.index import INDEX
 from cleaner.cli import main
 
 ACME = "ACME WIRE\n\nThe factory opened on Monday and hired two hundred workers from the region.\n\nACME PROMO LINE\n"
@@ -33,7 +34,7 @@ def clean(src: Path, rules: Path, out: Path, *extra: str) -> dict[str, dict]:
 
 
 def stamps(out: Path) -> dict[str, int]:
-    return {p.name: os.stat(p).st_mtime_ns for p in out.iterdir() if p.name != "manifest.jsonl"}
+    return {p.name: os.stat(p).st_mtime_ns for p in out.iterdir() if p.name not in ("manifest.jsonl", INDEX)}
 
 
 def test_rerun_reuses_everything_unchanged(setup, capsys) -> None:
@@ -47,8 +48,8 @@ def test_rerun_reuses_everything_unchanged(setup, capsys) -> None:
     assert stamps(out) == times
     again = {Path(e["input"]).name: e for e in map(json.loads, (out / "manifest.jsonl").read_text().splitlines())}
     assert {n: e["fresh"] for n, e in again.items()} == {"acme.txt": False, "other.txt": False}
-    assert {p.name: p.read_bytes() for p in out.iterdir() if p.name != "manifest.jsonl"} == \
-        {n: b for n, b in before.items() if n != "manifest.jsonl"}
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.name not in ("manifest.jsonl", INDEX)} == \
+        {n: b for n, b in before.items() if n not in ("manifest.jsonl", INDEX)}
 
 
 def test_a_changed_site_file_redoes_only_its_documents(setup) -> None:
@@ -106,3 +107,73 @@ def test_library_reruns_with_default_settings_reuse_outputs(setup) -> None:
     assert run(jobs, LocalExecutor(), [str(rules)], Settings()).statuses == {"written": 2}
     assert run(jobs, LocalExecutor(), [str(rules)], Settings()).statuses == {"unchanged": 2}
     assert run(jobs, LocalExecutor(), [str(rules)], Settings(Options(title="drop"))).statuses == {"written": 2}
+
+
+def aged(src: Path) -> None:
+    """Inputs last changed a minute ago: not racy, so the index vouches for them."""
+    for path in src.iterdir():
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 60 * 10**9))
+
+
+@pytest.fixture()
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The inputs the run reads (documents are cleaned in this process with --jobs 1)."""
+    from cleaner.batch import documents
+
+    seen: list[str] = []
+    real = documents.read_input
+
+    def counted(path: Path, limit: int | None) -> tuple[bytes, str | None]:
+        seen.append(path.name)
+        return real(path, limit)
+
+    monkeypatch.setattr(documents, "read_input", counted)
+    return seen
+
+
+def test_an_unchanged_rerun_reads_no_input_and_writes_the_same_manifest(setup, reads: list[str]) -> None:
+    src, rules, out = setup
+    aged(src)
+    clean(src, rules, out)
+    first = (out / "manifest.jsonl").read_text("utf-8")
+    reads.clear()
+    again = clean(src, rules, out)
+    assert reads == []  # size, time and inode matched: neither input nor sidecar was read
+    assert {n: e["fresh"] for n, e in again.items()} == {"acme.txt": False, "other.txt": False}
+    assert (out / "manifest.jsonl").read_text("utf-8") == first.replace('"fresh": true', '"fresh": false')
+
+
+@pytest.mark.parametrize("which", ["input", "output", "sidecar"])
+def test_a_touched_file_is_checked_in_full_never_trusted(setup, reads: list[str], which: str) -> None:
+    src, rules, out = setup
+    aged(src)
+    clean(src, rules, out)
+    touched = {"input": src / "acme.txt", "output": out / "acme.txt", "sidecar": out / "acme.meta.json"}[which]
+    st = touched.stat()
+    os.utime(touched, ns=(st.st_atime_ns, st.st_mtime_ns - 10**9))  # the same bytes, another time
+    reads.clear()
+    again = clean(src, rules, out)
+    assert reads == ["acme.txt"]  # the touched document is read and hashed; the other is vouched for
+    assert again["acme.txt"]["fresh"] is False  # its bytes are as they were: reused all the same
+
+
+def test_an_output_edited_behind_the_run_s_back_is_redone(setup, reads: list[str]) -> None:
+    src, rules, out = setup
+    aged(src)
+    clean(src, rules, out)
+    (out / "acme.txt").write_text("edited by hand\n", "utf-8")
+    reads.clear()
+    again = clean(src, rules, out)
+    assert reads == ["acme.txt"] and again["acme.txt"]["fresh"] is True
+    assert (out / "acme.txt").read_text("utf-8") == "ACME WIRE\n\nThe factory opened on Monday and hired two hundred " \
+                                                   "workers from the region.\n"
+
+
+def test_an_input_changed_just_before_the_run_is_not_vouched_for(setup, reads: list[str]) -> None:
+    """Racy: a file changed within a tick of the run's start may change while it is read."""
+    src, rules, out = setup
+    clean(src, rules, out)  # the inputs were written a moment ago
+    reads.clear()
+    clean(src, rules, out)
+    assert sorted(reads) == ["acme.txt", "other.txt"]

@@ -5,7 +5,8 @@ usage: python tools/compare_runs.py BEFORE AFTER [--ignore-version]
 Every file must be in both trees with the same bytes, except that sidecars
 (`*.meta.json`) are compared as JSON with `--ignore-version` leaving out the
 `cleaner` version field, and the run manifest is compared line by line
-without its `fresh` flag (a rerun's word for work it found done). Prints one
+without its `fresh` flag (a rerun's word for work it found done); the rerun
+index (`.cleaner-index`, file stats) is left out. Prints one
 line per difference and exits 1 if there is any.
 
 To check a refactoring: run `cleaner clean` with the old code into BEFORE and
@@ -20,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 MANIFEST = "manifest.jsonl"
+INDEX = ".cleaner-index"  # file stats for reruns (inodes, times): not an output
 
 
 def _files(root: Path) -> dict[str, Path]:
-    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
+    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file() and p.name != INDEX}
 
 
 def _sidecar(path: Path, ignore_version: bool) -> Any:

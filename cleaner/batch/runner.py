@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import os
 import posixpath
+import time
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 
+from cleaner.batch import index
 from cleaner.batch.executors import Executor, LocalExecutor
 from cleaner.batch.files import atomic_writer, remove_stale_temps
 from cleaner.batch.manifest import InOrder
@@ -32,29 +34,47 @@ def run(
     before anything is written. Refused inputs, (input, reason) each, are
     reported first. With `manifest`, the run's manifest is written there, a
     line per refused input and per job in job order; it appears whole when
-    the run ends.
+    the run ends, with the index beside it (batch.index) that lets a rerun
+    know unchanged documents without reading them.
     """
+    started_ns = time.time_ns()
     ruleset = load_ruleset(rule_dirs)
     settings = settings or Settings()
     executor = executor or LocalExecutor()
     summary = Summary(rules=[rule.id for rule in ruleset.all_rules()])
-
-    def take(report: FileReport) -> None:
-        summary.add(report)
-        if on_report:
-            on_report(report)
+    contexts = {kind: index.context(ruleset, settings, kind) for kind in sorted({job.format for job in jobs})}
+    known = ({} if manifest is None or settings.force
+             else index.unchanged(jobs, index.read_index(manifest.parent), contexts))
+    todo = [n for n in range(len(jobs)) if n not in known]
 
     prepare_output(jobs)
-    with atomic_writer(manifest) if manifest is not None else nullcontext() as out:
+    with (atomic_writer(manifest) if manifest is not None else nullcontext() as out,
+          atomic_writer(manifest.parent / index.INDEX) if manifest is not None else nullcontext() as kept):
+        if kept is not None:
+            kept.write(index.header())
+
+        def take(n: int, report: FileReport) -> None:
+            summary.add(report)
+            if on_report:
+                on_report(report)
+            ordered.add(n, (report.line,))
+            line = index.entry_line(jobs[n], report, contexts[jobs[n].format], started_ns) if kept else None
+            if line is not None and kept is not None:
+                kept.write(line)
+
         for report in failed_reports(refused):
-            take(report)
+            summary.add(report)
+            if on_report:
+                on_report(report)
             if out is not None:
                 out.write(report.line)
         ordered = InOrder(out)
-        for start, reports in executor.execute(jobs, rule_dirs, settings):
-            for report in reports:
-                take(report)
-            ordered.add(start, (report.line for report in reports))
+        for n, report in known.items():
+            take(n, report)
+        if todo:  # an unchanged rerun starts no executor
+            for start, reports in executor.execute([jobs[n] for n in todo], rule_dirs, settings):
+                for k, report in enumerate(reports):
+                    take(todo[start + k], report)
     if summary.statuses["failed"]:
         prepare_output(jobs)  # a worker that died (or was stopped with its pool) left its temporary files
     return summary

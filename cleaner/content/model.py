@@ -8,18 +8,14 @@ tools/train_line_model.py writes the file, from the devset alone.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any
 
 import numpy as np
 
-from cleaner.content import features
-
-SHIPPED = "line-model.json"
+from cleaner.content import features, shipped_bytes, shipped_digest
 
 
 @dataclass(frozen=True)
@@ -105,5 +101,4 @@ class LineModel:
 @lru_cache(maxsize=1)
 def shipped() -> LineModel:
     """The model shipped with the package, loaded on first use."""
-    data = files("cleaner.content").joinpath(SHIPPED).read_bytes()
-    return LineModel.from_json(json.loads(data), "sha256:" + hashlib.sha256(data).hexdigest())
+    return LineModel.from_json(json.loads(shipped_bytes()), shipped_digest())
