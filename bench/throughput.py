@@ -19,7 +19,7 @@ memory of the process and its children, sampled every 20 ms. Runs:
   WARC rows (--warc N)           a WARC of N HTML responses: trafilatura's extract alone (read with warcio,
                                  include_comments=False) against `cleaner clean X.warc.gz --jobs 1`
 
-The README carries the latest table.
+docs/throughput.md carries the latest table.
 """
 from __future__ import annotations
 

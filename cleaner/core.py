@@ -78,7 +78,7 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, options: Options = 
 
     `extracted`: the text is what trafilatura took from an HTML page, which found the article
     in the DOM already; the line model does not run on it (on the devset HTML it cost article
-    text and removed next to nothing more: see the README)."""
+    text and removed next to nothing more: see docs/line-model.md)."""
     ruleset = ruleset or default_ruleset()
     layout = repaired_layout(text, options.ftfy)
     lines = layout.lines

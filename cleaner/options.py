@@ -16,7 +16,7 @@ class Options:
     """`title`: keep the headline as the first paragraph or drop it to the sidecar; `ftfy`: repair
     encoding damage; `guard`: the largest share of a document's words generic rules may remove
     (None: no limit); `content`: what finds the article, `rules` alone, the line `model` after them
-    (the default: see the README's quality figures), or the model only where a document reads as a
+    (the default: see docs/line-model.md), or the model only where a document reads as a
     whole page (`auto`); `html_metadata`: an HTML page's
     title, date, author... from its own tags (`fast`) or by trafilatura's search of the whole page
     (`full`, about twice the time of extracting the text). Invalid values raise ValueError."""

@@ -102,20 +102,20 @@ def test_explain_shows_the_models_score_of_every_line(ruleset, capsys: pytest.Ca
     assert f"{RULE} 0." in out
 
 
-def test_the_shipped_model_is_the_one_the_readme_names() -> None:
-    """The README states the model file's sha256 and the digest of the data it was trained on; a retrained
+def test_the_shipped_model_is_the_one_the_docs_name() -> None:
+    """docs/line-model.md states the model file's sha256 and the digest of the data it was trained on; a retrained
     model must update both (tools/train_line_model.py --write prints them)."""
     import hashlib
 
     from .conftest import REPO
 
     shipped = hashlib.sha256((REPO / "cleaner" / "content" / "line-model.json").read_bytes()).hexdigest()
-    readme = (REPO / "README.md").read_text("utf-8")
+    readme = (REPO / "docs" / "line-model.md").read_text("utf-8")
     assert f"model file: `sha256:{shipped}`" in readme
 
 
 @needs_devset
-def test_the_readme_names_the_data_the_model_was_trained_on() -> None:
+def test_the_docs_name_the_data_the_model_was_trained_on() -> None:
     import importlib.util
 
     from .conftest import DEVSET, REPO
@@ -125,7 +125,7 @@ def test_the_readme_names_the_data_the_model_was_trained_on() -> None:
     trainer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(trainer)
     ids = [json.loads(line)["id"] for line in (DEVSET / "pages.jsonl").read_text("utf-8").splitlines() if line.strip()]
-    assert f"training data: `{trainer.data_digest(DEVSET, ids)}`" in (REPO / "README.md").read_text("utf-8")
+    assert f"training data: `{trainer.data_digest(DEVSET, ids)}`" in (REPO / "docs" / "line-model.md").read_text("utf-8")
 
 
 def test_the_configuration_file_chooses_the_content_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -143,7 +143,7 @@ def test_the_configuration_file_chooses_the_content_mode(tmp_path: Path, monkeyp
 
 
 def test_html_is_left_to_trafilatura_and_the_rules(ruleset) -> None:
-    """On extracted HTML the model cost article text and removed next to nothing (README): it does not run
+    """On extracted HTML the model cost article text and removed next to nothing (docs/line-model.md): it does not run
     there, and a text dump of the same page still gets it."""
     import gzip
 

@@ -23,7 +23,7 @@ the figures to quote; figures on training pages are not evidence.
 
 With --write, a model trained on every page goes to cleaner/content/line-model.json,
 and the digest of the training data (every devset file read) is printed for
-the README. Deterministic: the same data gives the same bytes.
+docs/line-model.md. Deterministic: the same data gives the same bytes.
 """
 from __future__ import annotations
 
