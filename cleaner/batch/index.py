@@ -39,7 +39,7 @@ REUSED = ("written", "emptied", "filtered", "unchanged")  # statuses whose outpu
 Stat = tuple[int, int, int] | None  # size, mtime_ns, inode; None: no such file
 
 
-def stat_of(path: str | Path) -> Stat:
+def stat_of(path: str) -> Stat:
     try:
         st = os.stat(path)
     except OSError:
@@ -62,25 +62,26 @@ def read_index(root: Path) -> dict[str, bytes]:
         with open(root / INDEX, "rb") as fh:
             if fh.readline().strip() != json.dumps(SCHEMA).encode():
                 return {}
-            return {json.loads(raw[:raw.index(b"\t")]): raw[raw.index(b"\t") + 1:] for raw in fh}
+            return {json.loads(raw[:raw.index(b"\t")]): raw for raw in fh}
     except (OSError, ValueError):
         return {}
 
 
-def unchanged(jobs: Sequence[Job], index: dict[str, bytes], contexts: dict[str, str]) -> dict[int, FileReport]:
-    """The reports of the jobs the index shows unchanged, by position: same context, same stats."""
-    found: dict[int, FileReport] = {}
+def unchanged(jobs: Sequence[Job], index: dict[str, bytes], contexts: dict[str, str]) -> dict[int, tuple[FileReport, bytes]]:
+    """The jobs the index shows unchanged, by position: same context, same stats. Each with its report,
+    and its index line, which stands as it is."""
+    found: dict[int, tuple[FileReport, bytes]] = {}
     for n, job in enumerate(jobs):
         raw = index.get(_key(job))
         if raw is None:
             continue
         try:
-            stats, ctx, site, lang, dropped, lifted, line = json.loads(raw)
+            stats, ctx, site, lang, dropped, lifted, line = json.loads(raw[raw.index(b"\t") + 1:])
         except ValueError:
             continue
         if ctx == contexts[job.format] and [list(s) if s else None for s in _stats(job)] == stats:
-            found[n] = FileReport(job.given, "unchanged", dropped=Counter(dropped), lifted=Counter(lifted),
-                                  line=line.encode("utf-8"), site=site, lang=lang)
+            found[n] = (FileReport(job.given, "unchanged", dropped=Counter(dropped), lifted=Counter(lifted),
+                                   line=line.encode("utf-8"), site=site, lang=lang), raw)
     return found
 
 
@@ -106,4 +107,4 @@ def _key(job: Job) -> str:
 
 
 def _stats(job: Job) -> tuple[Stat, Stat, Stat]:
-    return stat_of(job.src), stat_of(job.text_out), stat_of(job.meta_out)
+    return stat_of(job.src), stat_of(os.path.join(job.root, job.out_rel)), stat_of(os.path.join(job.root, job.meta_rel))

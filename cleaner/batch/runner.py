@@ -53,14 +53,15 @@ def run(
         if kept is not None:
             kept.write(index.header())
 
-        def take(n: int, report: FileReport) -> None:
+        def take(n: int, report: FileReport, indexed: bytes | None = None) -> None:
             summary.add(report)
             if on_report:
                 on_report(report)
             ordered.add(n, (report.line,))
-            line = index.entry_line(jobs[n], report, contexts[jobs[n].format], started_ns) if kept else None
-            if line is not None and kept is not None:
-                kept.write(line)
+            if kept is not None:
+                line = indexed or index.entry_line(jobs[n], report, contexts[jobs[n].format], started_ns)
+                if line is not None:
+                    kept.write(line)
 
         for report in failed_reports(refused):
             summary.add(report)
@@ -69,8 +70,8 @@ def run(
             if out is not None:
                 out.write(report.line)
         ordered = InOrder(out)
-        for n, report in known.items():
-            take(n, report)
+        for n, (report, indexed) in known.items():
+            take(n, report, indexed)
         if todo:  # an unchanged rerun starts no executor
             for start, reports in executor.execute([jobs[n] for n in todo], rule_dirs, settings):
                 for k, report in enumerate(reports):
