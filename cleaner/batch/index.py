@@ -55,19 +55,19 @@ def context(ruleset: Ruleset, settings: Settings, job_format: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def read_index(root: Path) -> dict[str, bytes]:
+def read_index(root: Path) -> dict[bytes, bytes]:
     """The index of the last run into `root`, its lines by document (parsed only where a job asks); empty
     if there is none or it is not one (every document is checked in full then)."""
     try:
         with open(root / INDEX, "rb") as fh:
             if fh.readline().strip() != json.dumps(SCHEMA).encode():
                 return {}
-            return {json.loads(raw[:raw.index(b"\t")]): raw for raw in fh}
+            return {raw[:raw.index(b"\t")]: raw for raw in fh}
     except (OSError, ValueError):
         return {}
 
 
-def unchanged(jobs: Sequence[Job], index: dict[str, bytes], contexts: dict[str, str]) -> dict[int, tuple[FileReport, bytes]]:
+def unchanged(jobs: Sequence[Job], index: dict[bytes, bytes], contexts: dict[str, str]) -> dict[int, tuple[FileReport, bytes]]:
     """The jobs the index shows unchanged, by position: same context, same stats. Each with its report,
     and its index line, which stands as it is."""
     found: dict[int, tuple[FileReport, bytes]] = {}
@@ -76,7 +76,7 @@ def unchanged(jobs: Sequence[Job], index: dict[str, bytes], contexts: dict[str, 
         if raw is None:
             continue
         try:
-            stats, ctx, site, lang, dropped, lifted, line = json.loads(raw[raw.index(b"\t") + 1:])
+            stats, ctx, site, lang, dropped, lifted, line = json.loads(raw[raw.index(b"\t") + 1:].decode("ascii"))
         except ValueError:
             continue
         if ctx == contexts[job.format] and [list(s) if s else None for s in _stats(job)] == stats:
@@ -95,16 +95,17 @@ def entry_line(job: Job, report: FileReport, ctx: str, started_ns: int) -> bytes
         return None
     line = report.line.replace(b'"fresh": true', b'"fresh": false', 1).decode("utf-8")
     row = [stats, ctx, report.site, report.lang, dict(report.dropped), dict(report.lifted), line]
-    return f"{json.dumps(_key(job))}\t{json.dumps(row)}\n".encode("ascii")
+    return _key(job) + f"\t{json.dumps(row)}\n".encode("ascii")
 
 
 def header() -> bytes:
     return (json.dumps(SCHEMA) + "\n").encode()
 
 
-def _key(job: Job) -> str:
-    return f"{job.given}\0{job.out_rel}"
+def _key(job: Job) -> bytes:
+    """A document's key in the index: its input as given and its output, as JSON (ASCII: no tab, no newline)."""
+    return json.dumps(f"{job.given}\0{job.out_rel}").encode("ascii")
 
 
 def _stats(job: Job) -> tuple[Stat, Stat, Stat]:
-    return stat_of(job.src), stat_of(os.path.join(job.root, job.out_rel)), stat_of(os.path.join(job.root, job.meta_rel))
+    return stat_of(job.src), stat_of(f"{job.root}/{job.out_rel}"), stat_of(f"{job.root}/{job.meta_rel}")
