@@ -2,9 +2,11 @@
 
 usage: python bench/check_startup.py [RUNS]
 
-Prints the median and spread of RUNS (default 21) fresh processes, and what
-loading langdetect's n-gram table costs each way: from its 55 JSON profiles
-(langdetect's own loader) and from the table shipped in corpus-cleaner.
+Prints the median and spread of RUNS (default 21) fresh processes, with the
+line model (the default) and with the rules alone (`--content rules`), run
+in turn; and what loading langdetect's n-gram table costs each way: from its
+55 JSON profiles (langdetect's own loader) and from the table shipped in
+corpus-cleaner.
 """
 from __future__ import annotations
 
@@ -38,7 +40,8 @@ def main() -> None:
         work = Path(tmp)
         (work / ".git").mkdir()  # no configuration search beyond this folder
         shutil.copy(SEED, work / SEED.name)
-        times = sorted(wall([cleaner, "check", SEED.name], work) for _ in range(runs))
+        pairs = [(wall([cleaner, "check", SEED.name], work), wall([cleaner, "check", "--content", "rules", SEED.name], work))
+                 for _ in range(runs)]
     stock = statistics.median(in_fresh_process(
         "import time; t = time.perf_counter(); "
         "from langdetect.detector_factory import init_factory; init_factory(); "
@@ -47,8 +50,10 @@ def main() -> None:
         "import time; t = time.perf_counter(); "
         "from cleaner.text.language import factory; factory(); "
         "print(time.perf_counter() - t)") for _ in range(5))
-    print(f"cleaner check {SEED.name}: {runs} runs")
-    print(f"  median {statistics.median(times):.3f} s   min {times[0]:.3f} s   max {times[-1]:.3f} s")
+    print(f"cleaner check {SEED.name}: {runs} runs each")
+    for label, times in (("with the line model", sorted(m for m, _ in pairs)),
+                         ("--content rules    ", sorted(r for _, r in pairs))):
+        print(f"  {label}  median {statistics.median(times):.3f} s   min {times[0]:.3f} s   max {times[-1]:.3f} s")
     print("langdetect n-gram table, load in a fresh process (median of 5):")
     print(f"  langdetect's own profiles  {stock:.3f} s")
     print(f"  corpus-cleaner's table     {shipped:.3f} s")

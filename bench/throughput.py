@@ -19,16 +19,27 @@ memory of the process and its children, sampled every 20 ms. Runs:
   WARC rows (--warc N)           a WARC of N HTML responses: trafilatura's extract alone (read with warcio,
                                  include_comments=False) against `cleaner clean X.warc.gz --jobs 1`
 
+Then the everyday costs, each a ratio of runs made in turn on the same inputs
+(so that a busy machine slows both sides alike), median of --pairs pairs:
+
+  the line model       `--content model` against `--content rules`, --jobs 1, the first --small docs
+  an unchanged rerun   `clean --jobs 2` into the same OUTDIR again, against the first run (--force)
+  the WARC pipeline    `cleaner clean X.warc.gz --jobs 1` against trafilatura's extract alone
+
+`--only costs` runs these alone.
+
 docs/throughput.md carries the latest table.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -119,13 +130,45 @@ def learned_files(folder: Path, count: int = 1000, rules: int = 30) -> Path:
     return folder
 
 
+def paired(first: list[str], second: list[str], pairs: int) -> list[tuple[float, float]]:
+    """Wall seconds of two commands run in turn, `pairs` times."""
+    return [(measure(first)[0], measure(second)[0]) for _ in range(pairs)]
+
+
+def costs(args: argparse.Namespace, work: Path, corpus: Path, small: Path, clean: list[str]) -> None:
+    """The everyday costs: each the median of paired ratios."""
+    def report(label: str, times: list[tuple[float, float]], shown: Callable[[float], str]) -> None:
+        ratio = statistics.median(b / a for a, b in times)
+        each = ", ".join(f"{a:.1f} s then {b:.1f} s" for a, b in times)
+        print(f"{label}: {shown(ratio)} (median of {len(times)} pairs: {each})", flush=True)
+
+    print()
+    one = [*clean, str(small), "--jobs", "1", "--force"]
+    report("the line model over the rules alone",
+           paired([*one, "-o", str(work / "cost-rules"), "--content", "rules"],
+                  [*one, "-o", str(work / "cost-model"), "--content", "model"], args.pairs), lambda r: f"{r - 1:+.0%}")
+    target = str(work / "cost-rerun")
+    rerun = [*clean, str(corpus), "-o", target, "--jobs", "2"]
+    report(f"an unchanged rerun of {args.docs:,} docs against the first run",
+           paired([*rerun, "--force"], rerun, args.pairs), lambda r: f"1/{1 / r:.0f}")
+    if args.warc:
+        warc = work / "crawl.warc.gz"
+        if not warc.is_file():
+            make_warc(warc, args.warc)
+        report(f"the WARC pipeline against trafilatura's extract alone ({args.warc:,} records)",
+               paired([sys.executable, "-c", EXTRACT_ALONE, str(warc)],
+                      [*clean, str(warc), "-o", str(work / "cost-warc"), "--jobs", "1", "--force"], args.pairs),
+               lambda r: f"{r:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=20000)
     parser.add_argument("--small", type=int, default=2000)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
     parser.add_argument("--warc", type=int, default=1000, help="HTML response records in the WARC rows (0: none)")
-    parser.add_argument("--only", choices=("text", "warc"), default=None, help="run only these rows")
+    parser.add_argument("--only", choices=("text", "warc", "costs"), default=None, help="run only these rows")
+    parser.add_argument("--pairs", type=int, default=3, help="paired runs for each of the everyday costs")
     parser.add_argument("--learn-scale", type=int, default=0, metavar="N",
                         help="also learn from a run of N documents (memory against the --docs corpus)")
     args = parser.parse_args()
@@ -169,7 +212,7 @@ def main() -> None:
                  (f"learn from the run of {args.learn_scale} docs",
                   [sys.executable, "-m", "cleaner", "learn", str(work / "out-scaled"), "-o", str(work / "learned-b"),
                    "--quiet"], args.learn_scale)]
-    if args.only == "warc":
+    if args.only in ("warc", "costs"):
         runs = []
     print(f"corpus: {args.docs} documents, {megabytes:.1f} MB; {os.cpu_count()} cores\n")
     print("| run | seconds | docs/s | MB/s | peak RSS |")
@@ -179,7 +222,7 @@ def main() -> None:
         size = megabytes * docs / args.docs
         print(f"| {label} | {seconds:.1f} | {docs / seconds:.0f} | {size / seconds:.2f} | {peak / 2**20:.0f} MB |",
               flush=True)
-    if args.warc and args.only != "text":
+    if args.warc and args.only not in ("text", "costs"):
         warc = work / "crawl.warc.gz"
         payload = make_warc(warc, args.warc) / 1e6
         timed = {}
@@ -193,6 +236,8 @@ def main() -> None:
                   f"{peak / 2**20:.0f} MB |", flush=True)
         alone, whole = timed.values()
         print(f"\nthe WARC pipeline takes {whole / alone:.2f}x trafilatura's extract alone on the same payloads")
+    if args.only in (None, "costs"):
+        costs(args, work, corpus, small, clean)
     if not args.keep:
         import shutil
 
