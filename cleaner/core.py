@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from cleaner.content import RULE as MODEL_RULE
+from cleaner.content import shipped_digest
 from cleaner.options import DEFAULTS, Options
 from cleaner.record.build import Layout, Verdict, build_record, lifted
 from cleaner.record.model import Guard, Repair, Result, Source
@@ -181,10 +182,8 @@ def rules_digest(ruleset: Ruleset, site: str | None, options: Options, model: Li
     rules = ruleset.effective_digest(site)
     if options.content == "rules":
         return rules
-    from cleaner.content.model import shipped
-
-    used = model or shipped()
-    return "sha256:" + hashlib.sha256(f"{rules}\n{used.digest}".encode()).hexdigest()
+    used = model.digest if model is not None else shipped_digest()  # the file's digest: no model loaded, no numpy
+    return "sha256:" + hashlib.sha256(f"{rules}\n{used}".encode()).hexdigest()
 
 
 def _guard(lines: list[str], outcome: engine.Outcome, limit: float | None) -> Guard | None:

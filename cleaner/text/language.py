@@ -200,10 +200,12 @@ def _prepare(text: str, detector) -> str:
     """Detector.append and cleaning_text: drop URLs and e-mail addresses, Vietnamese marks, the length cap."""
     from langdetect.utils.ngram import NGram
 
-    text = detector.MAIL_RE.sub(" ", detector.URL_RE.sub(" ", text))
+    text = detector.URL_RE.sub(" ", text)
+    if "@" in text:  # every address has one; without, the address pattern is tried at every letter for nothing
+        text = detector.MAIL_RE.sub(" ", text)
     text = _SPACES.sub(" ", NGram.normalize_vi(text)[:_MAX_TEXT])
-    latin = len(_LATIN.findall(text))
-    if latin * 2 < len(_NON_LATIN.findall(text)):
+    non_latin = len(_NON_LATIN.findall(text))  # no letter beyond Latin (most texts): no Latin letter to count
+    if non_latin and len(_LATIN.findall(text)) * 2 < non_latin:
         text = _LATIN.sub("", text)
     return text
 

@@ -105,9 +105,9 @@ def _found_date(html: str) -> str | None:
 def _meta_tags(head: str) -> dict[str, list[str]]:
     """Each meta tag's name (or property, itemprop), lower-cased, with the contents it was given, in order."""
     tags: dict[str, list[str]] = {}
-    for tag in _META.finditer(head):
-        attrs = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
-                 for m in _ATTR.finditer(tag.group(0))}
+    for tag in _META.findall(head):
+        # a value in double quotes, else in single ones: findall gives "" for the quotes not used
+        attrs = {name.lower(): double or single for name, double, single in _ATTR.findall(tag)}
         key = attrs.get("name") or attrs.get("property") or attrs.get("itemprop")
         value = _clean(attrs.get("content"))
         if key and value:
