@@ -57,7 +57,8 @@ def test_two_inputs_for_one_output_are_refused(tmp_path: Path, capsys) -> None:
     assert main(["clean", x, y, b, "-o", str(tmp_path / "out")]) == 1
     errors = capsys.readouterr().err.splitlines()
     assert [e.split(": ")[0] for e in errors if "would both be written" in e] == [x, y]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["b.meta.json", "b.txt", "manifest.jsonl"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".cleaner-index", "b.meta.json", "b.txt",
+                                                                     "manifest.jsonl"]
 
 
 def test_tree_is_mirrored_and_glob_applies(tmp_path: Path) -> None:
@@ -69,6 +70,6 @@ def test_tree_is_mirrored_and_glob_applies(tmp_path: Path) -> None:
 
     assert main(["clean", str(src), "-o", str(tmp_path / "out"), "--quiet"]) == 0
     assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()) == [
-        "a/b/doc.meta.json", "a/b/doc.txt", "manifest.jsonl"]
+        ".cleaner-index", "a/b/doc.meta.json", "a/b/doc.txt", "manifest.jsonl"]
     assert main(["clean", str(src), "-o", str(tmp_path / "md"), "--glob", "*.md", "--quiet"]) == 0
     assert (tmp_path / "md" / "a" / "doc.txt").read_text("utf-8") == ARTICLE

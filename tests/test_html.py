@@ -113,7 +113,7 @@ def test_formats_names_and_gzip_through_the_cli(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["clean", str(src), "-o", str(out), "--glob", "*.gz", "--glob", "*.htm", "--glob", "*.txt",
                  "--quiet"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in out.iterdir()) == [".cleaner-index",
         "a.meta.json", "a.txt", "b.meta.json", "b.txt", "c.meta.json", "c.txt", "d.meta.json", "d.txt", "manifest.jsonl"]
     for name in "abc":
         sidecar = json.loads((out / f"{name}.meta.json").read_text("utf-8"))
