@@ -39,3 +39,22 @@ def test_no_relative_link_is_broken() -> None:
     broken = [(page.relative_to(REPO).as_posix(), target) for page in pages for target in relative_links(page)
               if target and not (page.parent / target).exists()]
     assert not broken, broken
+
+
+def test_the_first_set_up_command_s_diff_holds(tmp_path) -> None:
+    """The README's first command ends in `diff -r -x ... samples/expected out`: what a run writes, less
+    what that command leaves out, is samples/expected, byte for byte."""
+    from fnmatch import fnmatch
+
+    from cleaner.cli import main
+
+    text = (REPO / "README.md").read_text("utf-8")
+    first = re.findall(r"```sh\n(.*?)```", text, flags=re.S)[0]
+    left_out = [p.strip("'\"") for p in re.findall(r"-x (\S+)", first)]
+    assert main(["clean", str(REPO / "samples" / "raw"), "-o", str(tmp_path / "out"), "--quiet"]) == 0
+
+    def compared(root) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+                if p.is_file() and not any(fnmatch(p.name, pattern) for pattern in left_out)}
+
+    assert compared(tmp_path / "out") == compared(REPO / "samples" / "expected")
