@@ -113,7 +113,8 @@ def repaired_layout(text: str, ftfy: bool) -> Layout:
         shown.append(line)
         if fixes:
             repaired.append(Repair(number, tuple(fixes)))
-    return Layout(split, shown, [n for n, line in enumerate(shown) if line], repaired, normalized)
+    at = [n for n, line in enumerate(shown) if line]
+    return Layout(split, shown, at, [shown[n] for n in at], repaired, normalized)
 
 
 def _rules_and_language(lines: list[str], outcome: engine.Outcome, ruleset: Ruleset, site: str | None,

@@ -60,7 +60,7 @@ def read_index(root: Path) -> dict[bytes, bytes]:
     if there is none or it is not one (every document is checked in full then)."""
     try:
         with open(root / INDEX, "rb") as fh:
-            if fh.readline().strip() != json.dumps(SCHEMA).encode():
+            if fh.readline() != header():
                 return {}
             return {raw[:raw.index(b"\t")]: raw for raw in fh}
     except (OSError, ValueError):

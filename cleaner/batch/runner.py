@@ -53,10 +53,13 @@ def run(
         if kept is not None:
             kept.write(index.header())
 
-        def take(n: int, report: FileReport, indexed: bytes | None = None) -> None:
+        def counted(report: FileReport) -> None:
             summary.add(report)
             if on_report:
                 on_report(report)
+
+        def take(n: int, report: FileReport, indexed: bytes | None = None) -> None:
+            counted(report)
             ordered.add(n, (report.line,))
             if kept is not None:
                 line = indexed or index.entry_line(jobs[n], report, contexts[jobs[n].format], started_ns)
@@ -64,9 +67,7 @@ def run(
                     kept.write(line)
 
         for report in failed_reports(refused):
-            summary.add(report)
-            if on_report:
-                on_report(report)
+            counted(report)
             if out is not None:
                 out.write(report.line)
         ordered = InOrder(out)

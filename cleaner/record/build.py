@@ -27,12 +27,9 @@ class Layout:
     split: Split  # the input's lines and separators, exactly
     shown: list[str]  # each input line repaired, spaces folded ("" for a blank line)
     at: list[int]  # the input index of each line the rules see
+    lines: list[str]  # the lines the rules see, repaired (shown at `at`)
     repaired: list[Repair]  # what ftfy did, per input line
     normalized: Counter[str]  # layout changes by kind
-
-    @property
-    def lines(self) -> list[str]:
-        return [self.shown[n] for n in self.at]
 
 
 @dataclass(frozen=True)
