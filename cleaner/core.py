@@ -38,7 +38,8 @@ def default_ruleset() -> Ruleset:
 
 
 def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, options: Options = DEFAULTS, format: str = "text",
-                host: str | None = None, model: LineModel | None = None, charset: str | None = None) -> Result:
+                host: str | None = None, model: LineModel | None = None, charset: str | None = None,
+                site: str | None = None) -> Result:
     """Decode (raising DecodeError for binary input) and clean; the record carries the source's identity.
 
     format: "text", "html" (extract the article with trafilatura first), or
@@ -60,7 +61,7 @@ def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, options: Options
         text = page.text
     elif format != "text":
         raise ValueError(f"format must be text, html or auto, not {format!r}")
-    result = clean_text(text, ruleset, options=options, host=host, model=model, extracted=format == "html")
+    result = clean_text(text, ruleset, options=options, host=host, model=model, extracted=format == "html", site=site)
     record = result.record
     record.source = Source(hashlib.sha256(data).hexdigest(), len(data), decoded.encoding, decoded.bom, format)
     if page is not None:
@@ -73,8 +74,11 @@ def clean_bytes(data: bytes, ruleset: Ruleset | None = None, *, options: Options
 
 
 def clean_text(text: str, ruleset: Ruleset | None = None, *, options: Options = DEFAULTS,
-               host: str | None = None, model: LineModel | None = None, extracted: bool = False) -> Result:
-    """Clean one document's text. `host`, when known, identifies the site before any fingerprint;
+               host: str | None = None, model: LineModel | None = None, extracted: bool = False,
+               site: str | None = None) -> Result:
+    """Clean one document's text. `site`, a site of `ruleset` known beforehand (`fix` on a file it fixed
+    before reads it off the first input), is taken as it is; else `host`, when known, identifies the
+    site before any fingerprint;
     `model` is the line model `options.content` calls for (default: the shipped one).
 
     `extracted`: the text is what trafilatura took from an HTML page, which found the article
@@ -83,7 +87,8 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, options: Options = 
     ruleset = ruleset or default_ruleset()
     layout = repaired_layout(text, options.ftfy)
     lines = layout.lines
-    site = (ruleset.index.site_for_host(host) if host else None) or ruleset.index.identify(lines)
+    if site not in ruleset.sites:
+        site = (ruleset.index.site_for_host(host) if host else None) or ruleset.index.identify(lines)
     # Where the line model runs, learned rules wait for it: it was trained on whole pages, menus
     # and all, and reads a page whose recurring lines are gone as more of an article than it is.
     model_next = options.content != "rules" and not extracted
@@ -91,8 +96,10 @@ def clean_text(text: str, ruleset: Ruleset | None = None, *, options: Options = 
     lang, prob = _rules_and_language(lines, outcome, ruleset, site, learned=not model_next)
     guarded = _guard(lines, outcome, options.guard)
     scores: dict[int, float] = {}  # each line's score, where the model ran
-    if model_next:
-        scores = _content(lines, outcome, ruleset.rules_for(site, language.known(lang)), options.content, model)
+    if model_next:  # the guard's word stands: the rules it put back do not run again
+        spared = set(guarded.rules) if guarded is not None else set()
+        rules = [r for r in ruleset.rules_for(site, language.known(lang)) if r.id not in spared]
+        scores = _content(lines, outcome, rules, options.content, model)
         guarded = _merged(guarded, _guard(lines, outcome, None))
     headline = _headline(lines, outcome, options.title)
     alive = outcome.alive(len(lines))

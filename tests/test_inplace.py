@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -148,3 +149,100 @@ def test_fix_refuses_symlinks_and_binary(corpus: Path, capsys: pytest.CaptureFix
     assert err[0].startswith("link.txt: ") and "symbolic link" in err[0]
     assert err[1].startswith("blob.txt: ") and "binary" in err[1]
     assert (corpus / TELESUR).read_bytes() == (SEEDS_RAW / TELESUR).read_bytes()
+
+
+INDENTED = "tests/data/devsites/text-page/03eb16fa647b1380.txt"  # a whole page whose menus are indented
+
+
+def _edit_a_kept_line(path: Path) -> bytes:
+    """Append a word to the first kept line that the input had indented; the edited bytes."""
+    text = path.read_text("utf-8")
+    edited = text.replace("\n\n", " (edited)\n\n", 1).encode("utf-8")
+    path.write_bytes(edited)
+    return edited
+
+
+def test_restore_refuses_an_edited_indented_page(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An indented line is kept in the sidecar as it came; restore must still see that the file changed."""
+    page = corpus / "page.txt"
+    shutil.copy(Path(__file__).parent.parent / INDENTED, page)
+    raw = page.read_bytes()
+    assert any(line.startswith((b" ", b"\t")) for line in raw.splitlines())
+    assert main(["fix", "page.txt"]) == 1
+    meta = (corpus / "page.meta.json").read_bytes()
+    edited = _edit_a_kept_line(page)
+    capsys.readouterr()
+    assert main(["restore", "page.txt"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("page.txt: edited since it was cleaned") and "nothing written" in err[0]
+    assert page.read_bytes() == edited and (corpus / "page.meta.json").read_bytes() == meta
+    page.write_bytes(edited.replace(b" (edited)", b"", 1))  # the edit undone: the way back is open again
+    assert main(["restore", "page.txt"]) == 0
+    assert page.read_bytes() == raw
+
+
+def test_an_edit_then_fix_again_keeps_the_way_back_to_the_first_input(corpus: Path) -> None:
+    """fix, edit a kept line, fix again (what the cleaner-fix hook does on the next commit), restore."""
+    raw = (corpus / TELESUR).read_bytes()
+    meta = corpus / "001_9949106f77b81d0f.meta.json"
+    assert main(["fix", TELESUR]) == 1
+    first_fix, first_sidecar = (corpus / TELESUR).read_bytes(), meta.read_bytes()
+    edited = first_fix.replace(b"Kazakhstan", b"Kasakhstan", 1)
+    (corpus / TELESUR).write_bytes(edited)
+    assert main(["fix", TELESUR]) == 0  # the edit is clean: nothing to do, and the sidecar stays
+    assert meta.read_bytes() == first_sidecar
+    # an edit that brings chrome in: the second fix removes it and keeps the first fix's sidecar
+    chrome = edited.replace(b"\n\n", b"\n\nShare this article\n\n", 1)
+    (corpus / TELESUR).write_bytes(chrome)
+    assert main(["fix", TELESUR]) == 1
+    assert (corpus / TELESUR).read_bytes() == edited
+    assert json.loads(meta.read_bytes())["previous"] == json.loads(first_sidecar)
+    assert main(["restore", TELESUR]) == 0  # one step back: the file as the person left it
+    assert (corpus / TELESUR).read_bytes() == chrome and meta.read_bytes() == first_sidecar
+    assert main(["restore", TELESUR]) == 1  # further back would lose the edit
+    assert (corpus / TELESUR).read_bytes() == chrome
+    (corpus / TELESUR).write_bytes(first_fix)  # the person undoes the edit
+    assert main(["restore", TELESUR]) == 0
+    assert (corpus / TELESUR).read_bytes() == raw and not meta.exists()
+
+
+def test_fix_never_overwrites_a_file_that_is_not_a_sidecar(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    meta = corpus / "001_9949106f77b81d0f.meta.json"
+    meta.write_text("my notes on this article\n", "utf-8")
+    before = snapshot(corpus)
+    assert main(["fix", TELESUR]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"{TELESUR}: 001_9949106f77b81d0f.meta.json beside it is not a sidecar")
+    assert snapshot(corpus) == before
+
+
+@pytest.mark.parametrize("content", ["", "Already clean.\n\nA second paragraph.\n"])
+def test_check_and_fix_agree_on_empty_and_clean_files(corpus: Path, content: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    (corpus / "x.txt").write_text(content, "utf-8")
+    assert main(["check", "x.txt"]) == 0
+    assert main(["fix", "x.txt"]) == 0
+    assert capsys.readouterr().out == "" and not (corpus / "x.meta.json").exists()
+
+
+def test_check_applies_the_first_inputs_site_after_its_lines_are_gone(corpus: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Rules written (or learned) after a fix, for a site known by lines that fix removed: check and fix agree."""
+    name = "004_2d1796695ef79f70.txt"
+    assert main(["fix", name]) == 1
+    fixed = (corpus / name).read_text("utf-8")
+    sentence = fixed.split("\n\n")[2]
+    assert "Please enter your name here" not in fixed  # the comment form that tells the site is gone
+    site = corpus / "house"
+    site.mkdir()
+    (site / "form.toml").write_text(
+        "[site]\nid = \"form-site\"\nfingerprints = ['^Please enter your name here$']\n[[rule]]\nid = \"one-line\"\n"
+        f"match = '^{re.escape(sentence)}$'\nremoves = [{json.dumps(sentence)}]\nkeeps = [\"Other text.\"]\n",
+        "utf-8")
+    (corpus / "cleaner.toml").write_text('rules = ["house"]\n', "utf-8")
+    capsys.readouterr()
+    assert main(["check", name]) == 1
+    assert capsys.readouterr().out == f"{name}: form-site/one-line ×1\n"
+    assert main(["fix", name]) == 1
+    assert sentence not in (corpus / name).read_text("utf-8")
+    assert main(["check", name]) == 0

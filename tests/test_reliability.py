@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Options, clean_text
+from cleaner.options import CONTENT_MODES
 from cleaner.record.model import Guard
 from cleaner.rulebook.load import build_ruleset, shipped_rules_dir
 
@@ -221,21 +222,25 @@ def greedy_rules(tmp_path: Path):
                          + [("greedy.toml", extra.encode())])
 
 
-def test_the_guard_puts_back_what_generic_rules_would_take_from_most_of_a_document(tmp_path: Path) -> None:
+@pytest.mark.parametrize("content", CONTENT_MODES)
+def test_the_guard_puts_back_what_generic_rules_would_take_from_most_of_a_document(tmp_path: Path,
+                                                                                    content: str) -> None:
+    """In every --content mode: the line model and the rules after it do not take back what the guard put back."""
     rules = greedy_rules(tmp_path)
     text = "\n\n".join(["Cafés Reopen Across Paris"] + [
         f"Paragraph {i} says the terraces are full again and the owners are glad of it." for i in range(8)]
         + ["Share this article"]) + "\n"
-    rules_only = Options(content="rules")  # the guard's own decision, before any line model
-    guarded = clean_text(text, rules, options=rules_only)
+    options = Options(content=content)
+    guarded = clean_text(text, rules, options=options)
     assert guarded.text == text.replace("\n\nShare this article", "")  # the share line still goes
     taken, base = 8 * 15 + 3, 4 + 8 * 15 + 3  # words of the eight paragraphs and the share line; of all
     assert guarded.record.guard == Guard(0.5, round(taken / base, 4), 8, {"generic/the-lines": 8})
-    assert clean_text(guarded.text, rules, options=rules_only).text == guarded.text  # and it decides the same again
-    unguarded = clean_text(text, rules, options=Options(guard=None, content="rules"))
+    assert not [d for d in guarded.record.dropped if d.rule == "generic/the-lines"]  # the record says what the output is
+    assert clean_text(guarded.text, rules, options=options).text == guarded.text  # and it decides the same again
+    unguarded = clean_text(text, rules, options=Options(guard=None, content=content))
     assert unguarded.text == "Cafés Reopen Across Paris\n" and unguarded.record.guard is None
     short = "Title Here\n\nthe one line\n\nShare this article\n"  # too short to be worth guarding
-    assert clean_text(short, rules, options=rules_only).text == "Title Here\n"
+    assert clean_text(short, rules, options=options).text == "Title Here\n"
 
 
 def test_outputs_never_leave_outdir_through_a_link(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import json
+from dataclasses import replace
 from functools import cache
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cleaner import DecodeError, Options, clean_bytes
-from cleaner.record.restore import RestoreError, restore_bytes
+from cleaner.record.restore import EditedError, RestoreError, restore_bytes
 from cleaner.record.sidecar import Sidecar, dumps, to_sidecar
 
 SEED_LIKE = ("• Live\n    • Audio Only\nNews > World\n\nA Headline Here\n\nBody text, with a\u00a0space.  \n"
@@ -47,10 +48,12 @@ def test_mixed_line_ends_roundtrip(ruleset) -> None:
 def test_a_tampered_output_is_refused(ruleset) -> None:
     result = clean_bytes(SEED_LIKE.encode("utf-8"), ruleset)
     sidecar = to_sidecar(result, "x.txt")
-    with pytest.raises(RestoreError, match="sha256"):
-        restore_bytes(result.text.replace("Headline", "Heading"), sidecar)
-    with pytest.raises(RestoreError, match="paragraphs"):
-        restore_bytes(result.text + "\nExtra paragraph\n", sidecar)
+    for edited in (result.text.replace("Headline", "Heading"), result.text + "\nExtra paragraph\n"):
+        with pytest.raises(EditedError, match="^edited since it was cleaned .*sha256"):
+            restore_bytes(edited, sidecar)
+    short = replace(sidecar, record=replace(sidecar.record, paragraph_lines=sidecar.record.paragraph_lines[:-1]))
+    with pytest.raises(RestoreError, match="paragraphs"):  # a sidecar that does not fit its own text
+        restore_bytes(result.text, short)
 
 
 MOJIBAKE = ["â€™", "â€œ", "â€\x9d", "Ã©", "Ã¨", "Ã¼", "Ã¶", "â€”", "Â ", "&amp;", "\x1b[1m"]

@@ -57,4 +57,4 @@ def compose(earlier: Sidecar, earlier_text: str, later: Sidecar, later_text: str
         paragraph_lines=[original(line) for line in then.paragraph_lines], raw_lines=sorted(raw_lines),
         source=first_record.source,
     )
-    return Sidecar(later.path, earlier.compression, later.filtered, later.output_sha256, record)
+    return Sidecar(later.path, earlier.compression, later.filtered, later.output_sha256, record, earlier.previous)

@@ -37,8 +37,18 @@ def restore_text(cleaned: str, sidecar: Sidecar) -> str:
     return Split(pieces, separators).join()
 
 
+class EditedError(RestoreError):
+    """The cleaned text is not the one the sidecar describes: a person edited it after cleaning."""
+
+
 def restore_bytes(cleaned: str, sidecar: Sidecar) -> bytes:
-    """The original input bytes, checked against the sha256 the sidecar recorded."""
+    """The original input bytes, checked against the sha256 the sidecar recorded.
+
+    Only from the very text cleaning wrote: the record accounts for that text, not for an edit
+    made to it since, and rebuilding from the record alone would silently drop the edit."""
+    if hashlib.sha256(cleaned.encode("utf-8", "surrogatepass")).hexdigest() != sidecar.output_sha256:
+        raise EditedError("edited since it was cleaned (its sha256 is not the sidecar's output.sha256): restoring "
+                          "would lose the edit; undo it, or keep a copy of it, then restore")
     source = sidecar.record.source
     if source is None:
         raise RestoreError("the sidecar does not record the input's bytes (it was cleaned as text)")

@@ -35,13 +35,18 @@ def sidecar_path(text_path: Path) -> Path:
 class Sidecar:
     """A document's record with what only a written document has: where it was read from (`path`,
     gunzipped first if `compression` is "gzip"), why no text was written (`filtered`, or None) and
-    the sha256 of the text that was."""
+    the sha256 of the text that was.
+
+    `previous`: the sidecar an earlier `fix` wrote, when this one's input was that fix's output as a
+    person then edited it. Restoring this record gives back the edited file; `previous` then leads
+    from there, once the edit is undone, to the first input (see RELIABILITY.md, "Nothing lost")."""
 
     path: str
     compression: str | None
     filtered: str | None
     output_sha256: str
     record: Record
+    previous: Sidecar | None = None
 
     def to_json(self) -> dict[str, Any]:
         r = self.record
@@ -83,6 +88,7 @@ class Sidecar:
                 "paragraph_lines": r.paragraph_lines,
                 "raw_lines": r.raw_lines,
             },
+            **({"previous": self.previous.to_json()} if self.previous is not None else {}),
         }
 
     @classmethod
@@ -112,7 +118,8 @@ class Sidecar:
                 if "sha256" in source else None,
                 page_meta=data["html"],
             )
-            return cls(source["path"], source["compression"], data["filtered"], output["sha256"], record)
+            previous = cls.from_json(data["previous"]) if data.get("previous") is not None else None
+            return cls(source["path"], source["compression"], data["filtered"], output["sha256"], record, previous)
         except SidecarError:
             raise
         except KeyError as exc:
