@@ -177,3 +177,31 @@ def test_an_input_changed_just_before_the_run_is_not_vouched_for(setup, reads: l
     reads.clear()
     clean(src, rules, out)
     assert sorted(reads) == ["acme.txt", "other.txt"]
+
+
+class RetryingExecutor:
+    """What a cluster does when a worker dies after writing a group: the group runs again, and the second try
+    finds the first try's outputs. Only the second try's reports come back."""
+
+    def execute(self, jobs, rule_dirs, settings):  # type: ignore[no-untyped-def]
+        from cleaner.batch.executors import LocalExecutor
+
+        for _ in LocalExecutor().execute(jobs, rule_dirs, settings):
+            pass  # the first try: outputs written, reports lost with the worker
+        yield from LocalExecutor().execute(jobs, rule_dirs, settings)
+
+
+def test_a_run_into_a_new_folder_counts_nothing_unchanged_after_a_retry(tmp_path: Path) -> None:
+    from cleaner.batch import Settings, plan, run
+    from cleaner.batch.manifest import MANIFEST
+
+    from .conftest import SEEDS_RAW
+
+    out = tmp_path / "out"
+    planned = plan([str(SEEDS_RAW)], str(out))
+    summary = run(planned.jobs, RetryingExecutor(), [], Settings(), manifest=out / MANIFEST)
+    assert dict(summary.statuses) == {"written": 5}
+    entries = [json.loads(line) for line in (out / MANIFEST).read_text("utf-8").splitlines()]
+    assert [(e["status"], e["fresh"]) for e in entries] == [("written", True)] * 5
+    again = run(planned.jobs, RetryingExecutor(), [], Settings(), manifest=out / MANIFEST)
+    assert dict(again.statuses) == {"unchanged": 5}  # what an earlier run wrote is still unchanged

@@ -71,7 +71,7 @@ def test_a_datatrove_pipeline_cleans_as_the_cli_does(tmp_path: Path) -> None:
 
 def test_datasets_map_cleans_as_the_cli_does(tmp_path: Path) -> None:
     datasets = pytest.importorskip("datasets")
-    from cleaner.integrations.hf import clean_batch, cleaner_for
+    from cleaner.integrations.hf import clean_batch, clean_dataset, cleaner_for
 
     rows = records()
     dataset = datasets.Dataset.from_list(rows)
@@ -80,7 +80,11 @@ def test_datasets_map_cleans_as_the_cli_does(tmp_path: Path) -> None:
     expected = cli_shard(tmp_path, rows)
     got = {r["id"]: (r["text"], without_path(json.loads(r["cleaner"]))) for r in mapped if r["text"]}
     assert got == expected
-    assert mapped[-1]["text"] == "" and json.loads(mapped[-1]["cleaner"])["dropped"]  # emptied: kept in place, said why
+    emptied = json.loads(mapped[-1]["cleaner"])
+    assert mapped[-1]["text"] == "" and emptied["dropped"]  # emptied: kept in place, and the sidecar says why
+    assert emptied["filtered"] == "no text left: every line was chrome"
+    cleaned = clean_dataset(dataset, num_proc=2, batch_size=8)  # the integrations agree: an emptied row is left out
+    assert {r["id"]: (r["text"], without_path(json.loads(r["cleaner"]))) for r in cleaned} == expected
     dropped_title = dataset.select(range(3)).map(cleaner_for(options=Options(title="drop")), batched=True)
     assert all(json.loads(r["cleaner"])["options"]["title"] == "drop" for r in dropped_title)
 

@@ -30,8 +30,8 @@ def test_a_parquet_shard_gives_the_rows_of_the_jsonl_path(tmp_path: Path, capsys
     assert main(["clean", str(tmp_path / "part.parquet"), str(tmp_path / "rows.jsonl"), "-o", str(tmp_path / "out"),
                  "--quiet"]) == 1
     err = capsys.readouterr().err
-    assert f"{tmp_path / 'part.parquet'}:11: no text field (a string)" in err
-    assert f"{tmp_path / 'rows.jsonl'}:11: no text field (a string)" in err
+    assert f"{tmp_path / 'part.parquet'}: row 11: its `text` is null, not a string" in err
+    assert f"{tmp_path / 'rows.jsonl'}: line 11: its `text` is null, not a string" in err
     out = pq.ParquetFile(tmp_path / "out" / "part.parquet")
     assert out.schema_arrow == schema.append(pa.field("cleaner", pa.string()))  # the input's columns, then the sidecar
     assert out.metadata.num_row_groups == -(-out.metadata.num_rows // ROWS_PER_GROUP) > 1  # written as it streams
@@ -78,3 +78,9 @@ def test_a_text_parquet_cannot_hold_is_refused_by_the_writer(tmp_path: Path) -> 
         writer.write({"id": 3, "text": "fine too"}, {"dropped": []})
         writer.close()
     assert [r["id"] for r in pq.read_table(tmp_path / "x.parquet").to_pylist()] == ["1", "3"]
+
+
+def test_a_text_column_of_numbers_is_one_line_for_the_shard(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pq.write_table(pa.table({"id": ["a", "b"], "text": [1, 2]}), tmp_path / "n.parquet")
+    assert main(["clean", str(tmp_path / "n.parquet"), "-o", str(tmp_path / "out"), "--quiet"]) == 1
+    assert capsys.readouterr().err == f"{tmp_path / 'n.parquet'}: the Parquet shard's `text` column holds int64, not strings\n"

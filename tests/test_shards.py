@@ -59,15 +59,18 @@ def test_bad_and_emptied_records(tmp_path: Path, capsys) -> None:
     write_shard(tmp_path / "s.jsonl", lines)
     out = tmp_path / "out"
     assert main(["clean", str(tmp_path / "s.jsonl"), "-o", str(out)]) == 1
-    err = capsys.readouterr().err
-    assert f"{tmp_path / 's.jsonl'}:2: not JSON" in err
-    assert f"{tmp_path / 's.jsonl'}:3: no text field" in err
-    assert f"{tmp_path / 's.jsonl'}:6: not a JSON object" in err
-    assert "Traceback" not in err
+    err = capsys.readouterr().err.splitlines()
+    shard = tmp_path / "s.jsonl"
+    assert err[:3] == [f"{shard}: line 2: not JSON (Expecting property name enclosed in double quotes: line 1 column 2 "
+                       "(char 1))", f"{shard}: line 3: no `text` field", f"{shard}: line 6: not a JSON object"]
+    assert err[3] == "read 1, written 1, failed 0, bad records 3 (in shards, named above)"  # as the exit code says
     assert [r["id"] for r in read_shard(out / "s.jsonl")] == [1, 7]
     summary = json.loads((out / "s.meta.json").read_text("utf-8"))
     assert (summary["records"], summary["written"], summary["emptied"]) == (6, 2, 1)
-    assert [b["line"] for b in summary["bad"]] == [2, 3, 6]
+    assert summary["position"] == "line"
+    assert [(b["line"], b["id"]) for b in summary["bad"]] == [(2, None), (3, 3), (6, None)]
+    assert summary["withheld"] == [{"line": 5, "id": 5, "status": "emptied",
+                                    "reason": "no text left: every line was chrome"}]
     entry = json.loads((out / "manifest.jsonl").read_text("utf-8"))
     assert (entry["format"], entry["records"], entry["written"], entry["bad"]) == ("jsonl", 6, 2, 3)
     assert main(["clean", str(tmp_path / "s.jsonl"), "-o", str(out), "--quiet"]) == 1  # still reports, reused
@@ -83,5 +86,24 @@ def test_a_gzipped_shard_that_breaks_off_keeps_the_records_before(tmp_path: Path
     assert main(["clean", str(tmp_path / "cut.jsonl.gz"), "-o", str(out)]) == 1
     broke = [line for line in capsys.readouterr().err.splitlines() if "breaks off" in line]
     kept = read_shard(out / "cut.jsonl.gz")
-    assert len(broke) == 1 and broke[0].startswith(f"{tmp_path / 'cut.jsonl.gz'}:{len(kept) + 1}: the file breaks off")
+    assert len(broke) == 1 and broke[0].startswith(f"{tmp_path / 'cut.jsonl.gz'}: line {len(kept) + 1}: the file breaks off")
     assert 0 < len(kept) < 200 and [r["id"] for r in kept] == list(range(len(kept)))
+
+
+def test_bad_records_are_named_in_input_order(tmp_path: Path, capsys) -> None:
+    lines = [json.dumps({"id": k, "text": f"Paragraph number {k} of an article that is long enough to stay in."})
+             if k % 4 else json.dumps({"id": k, "text": k}) for k in range(1, 13)]
+    write_shard(tmp_path / "s.jsonl", lines)
+    assert main(["clean", str(tmp_path / "s.jsonl"), "-o", str(tmp_path / "out"), "--quiet"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"{tmp_path / 's.jsonl'}: line {k}: its `text` is a number, not a string" for k in (4, 8, 12)]
+
+
+def test_filtered_records_are_named_with_their_language(tmp_path: Path) -> None:
+    english = "The council met on Monday and agreed on the budget for the coming year after a long debate."
+    german = "Der Gemeinderat hat sich am Montag getroffen und den Haushalt für das kommende Jahr beschlossen."
+    write_shard(tmp_path / "s.jsonl", [json.dumps({"id": "en-1", "text": english}),
+                                       json.dumps({"id": "de-1", "text": german})])
+    assert main(["clean", str(tmp_path / "s.jsonl"), "-o", str(tmp_path / "out"), "--quiet", "--lang", "en"]) == 0
+    summary = json.loads((tmp_path / "out" / "s.meta.json").read_text("utf-8"))
+    assert summary["withheld"] == [{"line": 2, "id": "de-1", "status": "filtered", "reason": "language de not in en"}]

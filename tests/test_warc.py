@@ -94,8 +94,8 @@ def test_a_truncated_warc_keeps_the_records_before_the_break(tmp_path: Path, cap
     assert main(["clean", str(tmp_path / "cut.warc"), "-o", str(out)]) == 1
     err = capsys.readouterr().err
     broke = [line for line in err.splitlines() if "breaks off" in line]
-    assert len(broke) == 1 and broke[0].startswith(f"{tmp_path / 'cut.warc'}:")
-    offset = int(broke[0].split(":")[1])
+    assert len(broke) == 1 and broke[0].startswith(f"{tmp_path / 'cut.warc'}: offset ")
+    offset = int(broke[0].split("offset ")[1].split(":")[0])
     assert 0 < offset < cut
     assert len(read_jsonl(out / "cut.jsonl")) == 2  # the two whole records before the one that broke off
 
@@ -125,3 +125,28 @@ def test_a_file_that_is_no_warc_is_one_line_of_error(tmp_path: Path, capsys: pyt
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"{tmp_path / 'x.warc'}: not a readable WARC file")
     assert not (tmp_path / "out" / "x.jsonl").exists()
+
+
+def test_a_response_without_its_uri_is_one_bad_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """warcio stops the whole file at such a record; the shard keeps the others and names that one."""
+    warc = tmp_path / "crawl.warc.gz"
+    with open(warc, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        ids = []
+        for k, page in enumerate(pages(3)):
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            record = writer.create_warc_record(f"https://news.example.org/{k}", "response", http_headers=http,
+                                               payload=io.BytesIO(gzip.decompress(page.read_bytes())))
+            if k == 1:
+                record.rec_headers.remove_header("WARC-Target-URI")
+            writer.write_record(record)
+            ids.append(record.rec_headers.get_header("WARC-Record-ID"))
+    out = tmp_path / "out"
+    assert main(["clean", str(warc), "-o", str(out)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) >= 2 and err[0].startswith(f"{warc}: offset ")
+    assert err[0].endswith(": a response record without WARC-Target-URI: its HTTP headers cannot be read")
+    assert [r["id"] for r in read_jsonl(out / "crawl.jsonl")] == [ids[0], ids[2]]
+    summary = json.loads((out / "crawl.meta.json").read_text("utf-8"))
+    assert summary["position"] == "offset" and [b["id"] for b in summary["bad"]] == [ids[1]]
+    assert summary["bad"][0]["offset"] == int(err[0].split("offset ")[1].split(":")[0]) > 0

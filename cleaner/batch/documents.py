@@ -129,5 +129,5 @@ def _clean_shard_file(job: Job, ruleset: Ruleset, settings: Settings, report: Fi
     else:
         report.status = "unchanged"
     report.dropped.update(summary.dropped)
-    report.bad_records = [(f"{job.label}:{line}", reason) for line, reason in summary.bad]
+    report.bad_records = [(job.label, f"{summary.position} {note.where}: {note.reason}") for note in summary.bad]
     report.record(shard_entry(job.given, job.out_rel, job.meta_rel, summary, fresh, job.format))

@@ -102,11 +102,18 @@ def _jsonl_item(number: int, line: bytes) -> Item:
     return _text_item(number, record)
 
 
+_JSON_KINDS = ((type(None), "null"), (bool, "a boolean"), ((int, float), "a number"), (list, "a list"),
+               (dict, "an object"))
+
+
 def _text_item(where: int, record: dict[str, Any]) -> Item:
     """A record with a string `text`; its `url` (or `metadata.url`) picks the site."""
-    text = record.get("text")
+    if "text" not in record:
+        return Item(where, record, reason="no `text` field")
+    text = record["text"]
     if not isinstance(text, str):
-        return Item(where, record, reason="no text field (a string)")
+        kind = next((name for kinds, name in _JSON_KINDS if isinstance(text, kinds)), type(text).__name__)
+        return Item(where, record, reason=f"its `text` is {kind}, not a string")
     return Item(where, record, text.encode("utf-8", "surrogatepass"), host=host_of(record_url(record)))
 
 
@@ -114,12 +121,17 @@ def _text_item(where: int, record: dict[str, Any]) -> Item:
 
 def _parquet_items(path: Path) -> Iterator[Item]:
     pq = import_extra("pyarrow.parquet", "parquet")
+    pa = import_extra("pyarrow", "parquet")
     try:
         shard = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow's errors are of many kinds
         raise DecodeError(f"not a readable Parquet file ({exc})") from None
     if "text" not in shard.schema_arrow.names:
         raise DecodeError("a Parquet shard needs a `text` column")
+    kind = shard.schema_arrow.field("text").type
+    if not any(test(kind) for test in (pa.types.is_string, pa.types.is_large_string,
+                                       getattr(pa.types, "is_string_view", lambda _: False))):
+        raise DecodeError(f"the Parquet shard's `text` column holds {kind}, not strings")
     row = 0
     for batch in shard.iter_batches(batch_size=ROWS_PER_BATCH):
         for record in batch.to_pylist():
@@ -136,6 +148,7 @@ def _warc_items(path: Path) -> Iterator[Item]:
     ArchiveLoadFailed = import_extra("warcio.exceptions", "warc").ArchiveLoadFailed
     with open(path, "rb") as stream:
         records = ArchiveIterator(stream)
+        records.loader = _loader()
         offset, read = 0, 0
         while True:
             try:
@@ -148,11 +161,22 @@ def _warc_items(path: Path) -> Iterator[Item]:
                 if not read and not isinstance(exc, EOFError):  # no WARC at all, rather than one cut short
                     raise DecodeError(f"not a readable WARC file ({exc})") from None
                 offset = _offset(records, offset)
-                yield Item(offset, reason=f"the WARC breaks off in the record at offset {offset} ({exc}); "
-                                          "the records before it are kept")
+                yield Item(offset, reason=f"the WARC breaks off in this record ({exc}); the records before it are kept")
                 return
             read += 1
             yield item
+
+
+def _loader() -> Any:
+    """warcio's record loader, except that a record without a WARC-Target-URI is read (with no HTTP headers)
+    instead of stopping the whole file (warcio tests the URI's scheme before it looks whether there is one)."""
+    loader = import_extra("warcio.recordloader", "warc").ArcWarcRecordLoader
+
+    class UriOptional(loader):  # type: ignore[misc, valid-type]
+        def load_http_headers(self, rec_type: str, uri: str | None, stream: Any, length: int | None) -> Any:
+            return None if uri is None else super().load_http_headers(rec_type, uri, stream, length)
+
+    return UriOptional(verify_http=False, arc2warc=False)  # as ArchiveIterator makes its own
 
 
 def _warc_item(record: Any) -> Item:
@@ -162,6 +186,9 @@ def _warc_item(record: Any) -> Item:
     uri = headers.get_header("WARC-Target-URI")
     fields: dict[str, Any] = {"id": headers.get_header("WARC-Record-ID"), "text": None,  # keeps its place: id, text, metadata
                               "metadata": {"url": uri, "date": headers.get_header("WARC-Date")}}
+    if uri is None and record.rec_type == "response":
+        return _whole(record, Item(0, fields, reason="a response record without WARC-Target-URI: "
+                                                     "its HTTP headers cannot be read"))
     if record.rec_type == "response" and record.http_headers is not None:
         content_type = record.http_headers.get_header("Content-Type") or ""
         if "html" not in content_type.lower():

@@ -1,6 +1,7 @@
 """What a run reports: one FileReport per input, added up in a Summary (and `--stats`)."""
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,12 +20,20 @@ class FileReport:
     line: bytes = b""  # the manifest line, made where the document was cleaned
     site: str | None = None
     lang: str | None = None  # None for a shard or a failure: they count under no language
-    bad_records: list[tuple[str, str]] = field(default_factory=list)  # (shard:line, reason)
+    bad_records: list[tuple[str, str]] = field(default_factory=list)  # (shard, "line 3: reason"), in input order
 
     def record(self, entry: dict[str, Any]) -> None:
         """Keep what the run needs of the manifest entry: its line, and the document's site and language."""
         self.line = manifest_line(entry)
         self.site, self.lang = entry.get("site"), entry.get("lang")
+
+    def written_now(self) -> None:
+        """Found done, but by this run: a task tried again after its worker died finds the outputs its first
+        try wrote. Counted, and in the manifest, as this run's work."""
+        entry = json.loads(self.line)
+        entry["fresh"] = True
+        self.status = entry["status"] if self.error is None else "failed"
+        self.line = manifest_line(entry)
 
     def fail(self, reason: str) -> None:
         self.status, self.error = "failed", reason
@@ -44,6 +53,7 @@ class Summary:
     read: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (input as found, reason)
+    bad_records: int = 0  # records of shards that could not be read or cleaned (among `failures`)
     dropped: Counter[str] = field(default_factory=Counter)
     hits: Counter[str] = field(default_factory=Counter)
     sites: Counter[str] = field(default_factory=Counter)
@@ -56,6 +66,7 @@ class Summary:
         if report.error is not None:
             self.failures.append((report.source, report.error))
         self.failures += report.bad_records
+        self.bad_records += len(report.bad_records)
         self.dropped.update(report.dropped)
         self.hits.update(report.dropped)  # a rule's hits: the lines it dropped, and the kept lines it lifted from
         self.hits.update(report.lifted)

@@ -46,6 +46,7 @@ def run(
     known = ({} if manifest is None or settings.force
              else index.unchanged(jobs, index.read_index(manifest.parent), contexts))
     todo = [n for n in range(len(jobs)) if n not in known]
+    earlier = {n for n in todo if os.path.lexists(jobs[n].meta_out)}  # what an earlier run may have left
 
     prepare_output(jobs)
     with (atomic_writer(manifest) if manifest is not None else nullcontext() as out,
@@ -59,6 +60,8 @@ def run(
                 on_report(report)
 
         def take(n: int, report: FileReport, indexed: bytes | None = None) -> None:
+            if report.status == "unchanged" and n not in known and n not in earlier:
+                report.written_now()  # a task run again (its worker died) found what its first try wrote
             counted(report)
             ordered.add(n, (report.line,))
             if kept is not None:

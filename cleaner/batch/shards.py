@@ -31,6 +31,32 @@ from cleaner.rulebook.model import Ruleset
 from cleaner.version import __version__
 
 SCHEMA = "corpus-cleaner/shard/1"
+POSITIONS = {"jsonl": "line", "parquet": "row", "warc": "offset"}  # what a record's place in each kind of shard is
+
+
+@dataclass(frozen=True)
+class RecordNote:
+    """A record that was not written: its place in the shard (a line, row or byte offset, as the summary's
+    `position` says), its id where it has one, why, and whether it failed or was withheld (emptied, filtered)."""
+
+    where: int
+    id: str | int | None
+    reason: str
+    status: str = "failed"
+
+    def to_json(self, position: str) -> dict[str, Any]:
+        return {position: self.where, "id": self.id, **({} if self.status == "failed" else {"status": self.status}),
+                "reason": self.reason}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], position: str) -> RecordNote:
+        return cls(data[position], data.get("id"), data["reason"], data.get("status", "failed"))
+
+
+def record_id(fields: dict[str, Any]) -> str | int | None:
+    """A record's `id` as the summary names it: a string or a whole number as it is, anything else as text."""
+    ident = fields.get("id")
+    return ident if ident is None or isinstance(ident, (str, int)) and not isinstance(ident, bool) else str(ident)
 
 
 @dataclass
@@ -51,9 +77,11 @@ class ShardSummary:
     emptied: int = 0  # cleaned away entirely: not written
     filtered: int = 0  # in a language the run did not ask for: not written
     skipped: int = 0  # WARC records that are neither an HTML response nor a WET conversion
-    bad: list[tuple[int, str]] = field(default_factory=list)  # (line, row or WARC offset; reason)
+    bad: list[RecordNote] = field(default_factory=list)  # records that could not be read or cleaned
     dropped: Counter[str] = field(default_factory=Counter)
     cleaner: str = __version__
+    position: str = "line"  # what a record's `where` is: line (JSONL), row (Parquet) or offset (WARC, in bytes)
+    withheld: list[RecordNote] = field(default_factory=list)  # records emptied or filtered, each with why
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,7 +97,9 @@ class ShardSummary:
             "emptied": self.emptied,
             "filtered": self.filtered,
             "skipped": self.skipped,
-            "bad": [{"line": n, "reason": r} for n, r in self.bad],
+            "position": self.position,
+            "bad": [note.to_json(self.position) for note in self.bad],
+            "withheld": [note.to_json(self.position) for note in self.withheld],
             "dropped": dict(sorted(self.dropped.items())),
         }
 
@@ -78,11 +108,12 @@ class ShardSummary:
         """The summary a JSON object states; ValueError (or KeyError, TypeError) if it is not one."""
         if data["schema"] != SCHEMA:
             raise ValueError(f"not a shard summary ({data['schema']!r})")
-        source, output = data["source"], data["output"]
+        source, output, position = data["source"], data["output"], data.get("position", "line")
         return cls(source["path"], source["sha256"], source["bytes"], source["compression"], output["path"],
                    output["sha256"], data["ruleset"], Options.from_record(data["options"]), data["langs"],
                    data["records"], data["written"], data["emptied"], data["filtered"], data.get("skipped", 0),
-                   [(b["line"], b["reason"]) for b in data["bad"]], Counter(data["dropped"]), data["cleaner"])
+                   [RecordNote.from_json(b, position) for b in data["bad"]], Counter(data["dropped"]), data["cleaner"],
+                   position, [RecordNote.from_json(w, position) for w in data.get("withheld", [])])
 
     @classmethod
     def read(cls, path: Path) -> ShardSummary:
@@ -102,7 +133,8 @@ def clean_shard(source: Path, target: Path, ruleset: Ruleset, options: Options,
     its line, row or WARC offset."""
     label = label or source.as_posix()
     summary = ShardSummary(label, "", 0, "gzip" if source.name.endswith(".gz") else None, target.name, "",
-                           ruleset.digest, options, sorted(langs) if langs is not None else None)
+                           ruleset.digest, options, sorted(langs) if langs is not None else None,
+                           position=POSITIONS[kind_of(source.name) or "jsonl"])
     summary.sha256, summary.size = shard_digest(source)
     items = read_items(source)
     first = next(items, None)  # a file that is no shard at all fails here, before anything is written
@@ -132,9 +164,10 @@ def _writer(raw: BinaryIO, target: Path, source: Path) -> JsonlWriter | ParquetW
 def _clean_item(item: Item, out: JsonlWriter | ParquetWriter, summary: ShardSummary, ruleset: Ruleset,
                 options: Options, langs: frozenset[str] | None, label: str, max_bytes: int | None,
                 timeout: float | None) -> None:
+    ident = record_id(item.fields)
     if item.data is None:
         if item.reason:
-            summary.bad.append((item.where, item.reason))
+            summary.bad.append(RecordNote(item.where, ident, item.reason))
         else:
             summary.skipped += 1
         return
@@ -145,21 +178,24 @@ def _clean_item(item: Item, out: JsonlWriter | ParquetWriter, summary: ShardSumm
             cleaned = clean_bytes(item.data, ruleset, options=options, format=item.format, host=item.host,
                                   charset=item.charset)
     except CleanerError as exc:
-        summary.bad.append((item.where, str(exc)))
+        summary.bad.append(RecordNote(item.where, ident, str(exc)))
         return
     except Exception as exc:  # one bad record must not stop the shard
-        summary.bad.append((item.where, f"internal error: {type(exc).__name__}: {exc}"))
+        summary.bad.append(RecordNote(item.where, ident, f"internal error: {type(exc).__name__}: {exc}"))
         return
     summary.dropped.update(d.rule for d in cleaned.record.dropped)
-    fate = status(withheld(cleaned.record, langs))
-    if fate == "emptied":
-        summary.emptied += 1
-    elif fate == "filtered":
-        summary.filtered += 1
-    else:
-        try:
-            out.write({**item.fields, "text": cleaned.text}, to_sidecar(cleaned, f"{label}:{item.where}").to_json())
-        except UnwritableRecord as exc:
-            summary.bad.append((item.where, str(exc)))
-            return
-        summary.written += 1
+    why = withheld(cleaned.record, langs)
+    fate = status(why)
+    if why is not None:
+        summary.withheld.append(RecordNote(item.where, ident, why, fate))
+        if fate == "emptied":
+            summary.emptied += 1
+        else:
+            summary.filtered += 1
+        return
+    try:
+        out.write({**item.fields, "text": cleaned.text}, to_sidecar(cleaned, f"{label}:{item.where}").to_json())
+    except UnwritableRecord as exc:
+        summary.bad.append(RecordNote(item.where, ident, str(exc)))
+        return
+    summary.written += 1

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cleaner.cli.common import EXIT_FAILED, EXIT_OK, chosen
+from cleaner.cli.common import EXIT_FAILED, EXIT_OK, chosen, writable
 from cleaner.cli.running import batch, print_failures
 
 if TYPE_CHECKING:
@@ -29,12 +29,14 @@ def clean(args: argparse.Namespace) -> int:
 
     choice = chosen(args)
     settings = Settings(choice.options, args.lang, args.force, max_bytes=args.max_bytes, timeout=args.timeout)
-    output = Path(args.output)
+    output = writable(Path(args.output), folder=True)
+    if args.stats is not None:
+        writable(args.stats, folder=False)
     rules = choice.rules
     if args.learn is not None:
         from cleaner.cli.learn import learn_from_run, without
 
-        target = Path(args.learn) if args.learn else output / LEARNED_RULES
+        target = writable(Path(args.learn), folder=True) if args.learn else output / LEARNED_RULES
         rules = without(choice.rules, target)
         first = batch(args, choice, rules, output / LEARN_PASS, replace(settings, langs=None), "pass 1 of 2")
         learn_from_run(output / LEARN_PASS, target, rules, args.quiet)
@@ -60,8 +62,9 @@ def _print_summary(summary: Summary, by_language: bool) -> None:
     unchanged = f", unchanged {counts['unchanged']}" if counts["unchanged"] else ""
     emptied = f", no text {counts['emptied']} (empty or all chrome: sidecar only)" if counts["emptied"] else ""
     filtered = f", filtered by language {counts['filtered']}" if by_language else ""
+    bad = f", bad records {summary.bad_records} (in shards, named above)" if summary.bad_records else ""
     print(f"read {summary.read}, written {counts['written']}{unchanged}{emptied}{filtered}, "
-          f"failed {counts['failed']}", file=sys.stderr)
+          f"failed {counts['failed']}{bad}", file=sys.stderr)
     _print_counts("lines dropped per rule", summary.dropped)
     _print_counts("documents per site", summary.sites)
     _print_counts("documents per language", summary.langs)

@@ -44,5 +44,5 @@ def batch(args: argparse.Namespace, choice: Chosen, rules: list[str], output: Pa
 
 def print_failures(summary: Summary) -> None:
     """One line per input that failed, named as messages show names, its reason naming flags, not settings."""
-    for path, reason in sorted(summary.failures):
+    for path, reason in sorted(summary.failures, key=lambda failure: failure[0]):  # a shard's records in its order
         print(f"{shown(path)}: {flagged(reason)}", file=sys.stderr)

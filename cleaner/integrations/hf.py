@@ -1,17 +1,19 @@
-"""Hugging Face `datasets`: clean a dataset's `text` column with `Dataset.map`.
+"""Hugging Face `datasets`: clean a dataset's `text` column.
 
     from cleaner import Options
-    from cleaner.integrations.hf import clean_batch, cleaner_for
+    from cleaner.integrations.hf import clean_dataset
 
-    ds = ds.map(clean_batch, batched=True, num_proc=4)               # shipped rules, default options
-    ds = ds.map(cleaner_for(["my-rules/"], Options(content="auto")), batched=True, num_proc=4)
+    ds = clean_dataset(ds, num_proc=2)                                # shipped rules, default options
+    ds = clean_dataset(ds, ["my-rules/"], Options(content="auto"))
 
 Each row's `text` is cleaned as a JSONL shard's record is (rules chosen by
 the host of its `url` column, or `metadata["url"]`, when there is one) and a
 `cleaner` column holds its sidecar as a JSON string (Arrow needs one type
-per column; a sidecar's fields vary). Rows keep their place: a text cleaned
-away entirely comes out as "" with its sidecar, for a `filter` to drop.
-Rules load once per worker process.
+per column; a sidecar's fields vary). A row cleaned away entirely is left
+out, as a shard and datatrove leave it out. `clean_batch` and `cleaner_for`
+are the batch functions for a `Dataset.map` of your own: there rows keep
+their place, and an emptied one comes out as "" with its sidecar's
+`filtered` saying why. Rules load once per worker process.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from cleaner import Options, clean_bytes
+from cleaner.batch.withheld import withheld
 from cleaner.options import DEFAULTS
 from cleaner.record.sidecar import escape_surrogates, to_sidecar
 from cleaner.rulebook.load import load_ruleset
@@ -46,7 +49,8 @@ def _clean(batch: Batch, rules: tuple[str, ...], options: Options) -> Batch:
         result = clean_bytes((text or "").encode("utf-8", "surrogatepass"), ruleset, options=options,
                              host=host_of(record_url(address)))  # the site as a JSONL record's
         texts.append(result.text)
-        sidecars.append(escape_surrogates(json.dumps(to_sidecar(result, str(ident)).to_json(), ensure_ascii=False)))
+        sidecar = to_sidecar(result, str(ident), filtered=withheld(result.record, None))
+        sidecars.append(escape_surrogates(json.dumps(sidecar.to_json(), ensure_ascii=False)))
     return {"text": texts, "cleaner": sidecars}
 
 
@@ -57,3 +61,15 @@ def cleaner_for(rules: Sequence[str] = (), options: Options = DEFAULTS) -> Calla
 
 clean_batch = cleaner_for()
 clean_batch.__doc__ = "Clean a batch's `text` with the shipped rules and default options; add `cleaner` (the sidecar as JSON)."
+
+
+def _kept(batch: Batch) -> list[bool]:
+    return [bool(text) for text in batch["text"]]
+
+
+def clean_dataset(dataset: Any, rules: Sequence[str] = (), options: Options = DEFAULTS, *,
+                  num_proc: int | None = None, batch_size: int = 1000) -> Any:
+    """`dataset` cleaned, with its `cleaner` column, less the rows cleaned away entirely (a shard and the
+    datatrove step leave them out too)."""
+    mapped = dataset.map(cleaner_for(rules, options), batched=True, num_proc=num_proc, batch_size=batch_size)
+    return mapped.filter(_kept, batched=True, num_proc=num_proc, batch_size=batch_size)
