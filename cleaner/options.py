@@ -15,7 +15,8 @@ DEFAULT_GUARD = 0.5  # generic rules may take at most this share of a document's
 class Options:
     """`title`: keep the headline as the first paragraph or drop it to the sidecar; `ftfy`: repair
     encoding damage; `guard`: the largest share of a document's words generic rules may remove
-    (None: no limit); `content`: what finds the article, `rules` alone, the line `model` after them
+    (None or 1: no limit, held as None; a share as a float, so equal settings are equal options);
+    `content`: what finds the article, `rules` alone, the line `model` after them
     (the default: see docs/line-model.md), or the model only where a document reads as a
     whole page (`auto`); `html_metadata`: an HTML page's
     title, date, author... from its own tags (`fast`) or by trafilatura's search of the whole page
@@ -35,6 +36,8 @@ class Options:
         if self.guard is not None and (isinstance(self.guard, bool) or not isinstance(self.guard, (int, float))
                                        or not 0 <= self.guard <= 1):
             raise ValueError(f"guard must be a share between 0 and 1, not {self.guard!r}")
+        if self.guard is not None:  # one value per setting: 1 takes no more than no limit, 0 is 0.0
+            object.__setattr__(self, "guard", None if self.guard == 1 else float(self.guard))
         if self.content not in CONTENT_MODES:
             raise ValueError(f"content must be one of {', '.join(CONTENT_MODES)}, not {self.content!r}")
         if self.html_metadata not in HTML_METADATA:

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from cleaner.cli import main
 
 ARTICLE = "Cafés Reopen Across Paris\n\nThe café crème is back on the terraces this week, owners said on Monday.\n"
 
@@ -73,3 +76,23 @@ def test_tree_is_mirrored_and_glob_applies(tmp_path: Path) -> None:
         ".cleaner-index", "a/b/doc.meta.json", "a/b/doc.txt", "manifest.jsonl"]
     assert main(["clean", str(src), "-o", str(tmp_path / "md"), "--glob", "*.md", "--quiet"]) == 0
     assert (tmp_path / "md" / "a" / "doc.txt").read_text("utf-8") == ARTICLE
+
+
+def test_an_input_is_recorded_the_same_however_its_path_was_typed(tmp_path: Path, monkeypatch) -> None:
+    """Relative, ./relative, absolute: the same sidecars and manifest, as a cluster's workers must give too."""
+    from .conftest import SEEDS_RAW, tree_bytes
+
+    shutil.copytree(SEEDS_RAW, tmp_path / "corpus")
+    monkeypatch.chdir(tmp_path)
+    typed = {"plain": "corpus", "dotted": "./corpus/", "absolute": str(tmp_path / "corpus")}
+    for name, path in typed.items():
+        assert main(["clean", path, "-o", f"out-{name}", "--quiet", "--jobs", "1"]) == 0
+    runs = [tree_bytes(tmp_path / f"out-{name}") for name in typed]
+    assert runs[0] == runs[1] == runs[2]
+    assert json.loads(runs[0]["001_9949106f77b81d0f.meta.json"])["source"]["path"] == "corpus/001_9949106f77b81d0f.txt"
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    monkeypatch.chdir(outside)  # an input outside the working directory is named by its absolute path
+    assert main(["clean", "../corpus", "-o", "out", "--quiet", "--jobs", "1"]) == 0
+    sidecar = json.loads((outside / "out" / "001_9949106f77b81d0f.meta.json").read_text("utf-8"))
+    assert sidecar["source"]["path"] == str(tmp_path / "corpus" / "001_9949106f77b81d0f.txt")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cleaner.batch.files import write_atomic
+from cleaner.batch.inputs import recorded_path
 from cleaner.core import DEFAULTS, clean_bytes
 from cleaner.errors import CleanerError
 from cleaner.limits import DEFAULT_TIMEOUT, time_limit
@@ -84,7 +85,7 @@ def plan_fix(path: Path, ruleset: Ruleset, options: Options = DEFAULTS, *,
     with time_limit(timeout):
         result = clean_bytes(data, ruleset, options=options, site=site)
     fixed = result.text.encode("utf-8")
-    fresh = to_sidecar(result, path.as_posix())
+    fresh = to_sidecar(result, recorded_path(str(path)))
     fired: Counter[str] = Counter(d.rule for d in result.record.dropped)
     if result.record.ftfy:
         fired["ftfy"] = len(result.record.ftfy)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import posixpath
+import re
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
 
@@ -18,6 +19,26 @@ from cleaner.errors import UsageError
 from cleaner.record.sidecar import SUFFIX
 
 Found = tuple[str, str, bool]  # (file, path relative to its input, named directly)
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def refuse_remote(name: str) -> None:
+    """UsageError for what names no local file: a URL (s3://, https://...) or `-` (standard input)."""
+    if _URL.match(name):
+        raise UsageError(f"{shown(name)}: a URL; cleaner reads and writes local paths only (mount it, or copy "
+                         "the files here first)")
+    if name == "-":
+        raise UsageError("-: standard input is not read; give files or folders")
+
+
+def recorded_path(name: str) -> str:
+    """How sidecars and the manifest name an input, however it was typed: relative to the working directory
+    if it lies below it (`./a.txt`, `a.txt` and `$PWD/a.txt` are `a.txt`), else absolute; never resolving a
+    link. Workers on a cluster get the same name as a local run."""
+    whole = os.path.abspath(name)
+    here = os.getcwd()
+    inside = whole.startswith(here.rstrip(os.sep) + os.sep)
+    return posixpath.join(*os.path.relpath(whole, here).split(os.sep)) if inside else whole
 
 
 def expand(inputs: Sequence[str], globs: Sequence[str] = ("*.txt",)) -> tuple[list[Found], list[tuple[str, str]]]:
@@ -31,6 +52,7 @@ def expand(inputs: Sequence[str], globs: Sequence[str] = ("*.txt",)) -> tuple[li
     found: list[Found] = []
     passed_over: list[tuple[str, str]] = []
     for name in inputs:
+        refuse_remote(name)
         if os.path.isdir(name):
             here, skipped = _walk(name, globs)
             found += [(posixpath.join(name, rel) if name != "." else rel, rel, False) for rel in sorted(here)]

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from cleaner.batch.inputs import expand
+from cleaner.batch.inputs import expand, recorded_path
 from cleaner.batch.manifest import MANIFEST
 from cleaner.batch.records_in import kind_of, stem_of
 from cleaner.batch.records_out import output_suffix
@@ -101,7 +101,7 @@ def plan(inputs: Sequence[str], outdir: str, globs: Sequence[str] = ("*.txt",), 
             refused.append((source, f"its output would be the run's {MANIFEST}"))
             continue
         kind = shard or (format if format != "auto" else format_of(source))
-        jobs.append(Job(source, out_rel, meta_rel, kind, outdir, source))
+        jobs.append(Job(source, out_rel, meta_rel, kind, outdir, recorded_path(source)))
     return RunPlan(jobs, sorted(set(refused)))
 
 

@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from cleaner.cli.common import EXIT_CRASH, EXIT_USAGE, flagged
+from cleaner.cli.common import EXIT_CRASH, EXIT_PIPE, EXIT_USAGE, flagged
 from cleaner.cli.parser import build_parser
 from cleaner.errors import CleanerError
 from cleaner.version import __version__
@@ -47,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         prefix = "rule file: " if isinstance(exc, RuleError) else ""
         print(f"cleaner: error: {prefix}{flagged(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader went away (`cleaner rules list | head -1`): stop quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # what is still buffered goes nowhere, not to a traceback at exit
+        return EXIT_PIPE
     except KeyboardInterrupt:
         print("cleaner: interrupted; outputs written so far are complete", file=sys.stderr)
         return 130

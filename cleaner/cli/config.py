@@ -66,9 +66,6 @@ def load_config(path: Path | None) -> Config:
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
         raise ConfigError(f"{path}: jobs must be a whole number of at least 1")
     given = {key: table[key] for key in _OPTION_KEYS if key in table} | normalize
-    guard = given.get("guard")
-    if isinstance(guard, (int, float)) and not isinstance(guard, bool):  # a share as the core takes it
-        given["guard"] = guard_option(float(guard))
     try:
         options = Options(**given)
     except ValueError as exc:
@@ -81,11 +78,6 @@ def load_config(path: Path | None) -> Config:
         jobs=jobs,
         options=options,
     )
-
-
-def guard_option(share: float) -> float | None:
-    """A guard share as the core takes it: 1 (generic rules may take everything) is no guard at all."""
-    return None if share == 1 else share
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import difflib
 import sys
 from pathlib import Path
 
-from cleaner.cli.common import EXIT_FAILED, EXIT_OK, FILE_ERRORS, chosen, colour_wanted, file_failed
+from cleaner.cli.common import EXIT_FAILED, EXIT_OK, FILE_ERRORS, chosen, colour_wanted, file_failed, writable
 from cleaner.display import shown
 
 
@@ -71,6 +71,8 @@ def unified_diff(before: str, after: str, name: str, colour: bool) -> str:
 def restore(args: argparse.Namespace) -> int:
     from cleaner.batch.inplace import restore_file
 
+    if args.to is not None:
+        writable(args.to, folder=True)
     status = EXIT_OK
     for name in args.inputs:
         path = Path(name)

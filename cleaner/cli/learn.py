@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from cleaner.batch.manifest import MANIFEST
-from cleaner.cli.common import EXIT_FAILED, EXIT_OK, chosen
+from cleaner.cli.common import EXIT_FAILED, EXIT_OK, chosen, writable
 from cleaner.display import shown
 from cleaner.errors import UsageError
 
@@ -19,6 +19,7 @@ def learn(args: argparse.Namespace) -> int:
     from cleaner.cli.running import batch, print_failures
 
     choice = chosen(args)
+    writable(args.output, folder=True)
     rules = without(choice.rules, args.output)
     runs = [Path(name) for name in args.inputs if (Path(name) / MANIFEST).is_file()]
     if runs:

@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also load the rule files below DIR (repeatable; adds to the configuration's)")
     shared.add_argument("--title", choices=("keep", "drop"), default=None,
                         help="keep the headline as the first paragraph (default), or move it to the sidecar only")
-    shared.add_argument("--config", metavar="FILE", type=Path, default=None,
+    shared.add_argument("--config", metavar="FILE", type=local_path, default=None,
                         help="cleaner.toml or pyproject.toml to use (default: found from the working directory)")
     shared.add_argument("--glob", action="append", default=None, metavar="PATTERN", dest="globs",
                         help="file names to take from directories (repeatable; default: *.txt)")
@@ -60,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     clean = sub.add_parser("clean", parents=[shared, running], help="clean files and directories into an output directory",
                            description="Clean INPUT files and directories into OUTDIR, mirroring each "
                            "directory's tree: a/b.txt becomes OUTDIR/a/b.txt and OUTDIR/a/b.meta.json.")
-    clean.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="where cleaned texts and sidecars go")
+    clean.add_argument("-o", "--output", required=True, type=local_path, metavar="OUTDIR",
+                       help="where cleaned texts and sidecars go")
     clean.add_argument("--output-format", choices=("jsonl", "parquet"), default=None,
                        help="of shards and WARC/WET inputs' outputs (default: as the input; WARC and WET give jsonl)")
     clean.add_argument("--lang", type=languages, default=None, metavar="CODES",
@@ -68,10 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
                        "sidecar saying why)")
     clean.add_argument("--force", action="store_true",
                        help="redo every document, also those an earlier run into OUTDIR left unchanged")
-    clean.add_argument("--stats", metavar="FILE", type=Path, default=None,
+    clean.add_argument("--stats", metavar="FILE", type=local_path, default=None,
                        help="also write the run's statistics to FILE as JSON: statuses, hits per rule, rules that "
                        "never fired, documents per site and per language")
-    clean.add_argument("--learn", nargs="?", const="", default=None, metavar="DIR", type=str,
+    clean.add_argument("--learn", nargs="?", const="", default=None, metavar="DIR",
+                       type=lambda value: local_path(value) if value else "",  # argparse converts const too
                        help="first learn each site's recurring chrome from the inputs into DIR (default: "
                        "OUTDIR/learned-rules; the first pass's outputs are kept in OUTDIR/.learn-pass so that "
                        "reruns reuse them), then clean with those site files")
@@ -82,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "directory holds), group the pages by site (URL host, the rules' fingerprints, else the "
                            "lines pages share), and write one reviewable site file per site into DIR, each rule with "
                            "its evidence and cases. DIR/groups.tsv says which site each page went to.")
-    learn.add_argument("-o", "--output", required=True, type=Path, metavar="DIR",
+    learn.add_argument("-o", "--output", required=True, type=local_path, metavar="DIR",
                        help="the rule directory to write (use it with --rules DIR)")
 
     check = sub.add_parser("check", parents=[shared], help="exit 1 if cleaning would change any file (read-only)",
@@ -116,8 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "again) and write REPORT_DIR/index.html (overview, rules, sites, languages, sampled "
                             "documents), one page per sampled document, and stats.json. Opens from disk; "
                             "nothing is fetched.")
-    report.add_argument("run", type=Path, metavar="OUTDIR", help="the output directory of a `cleaner clean` run")
-    report.add_argument("-o", "--output", type=Path, default=None, metavar="REPORT_DIR",
+    report.add_argument("run", type=local_path, metavar="OUTDIR", help="the output directory of a `cleaner clean` run")
+    report.add_argument("-o", "--output", type=local_path, default=None, metavar="REPORT_DIR",
                         help="where the report goes (default: OUTDIR/report)")
     report.add_argument("--sample", type=positive, default=5, metavar="N",
                         help="documents sampled per rule, each with its own page (default 5)")
@@ -127,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "sidecar, checked against the recorded sha256. In place (removing the sidecar) "
                              "unless --to is given.")
     restore.add_argument("inputs", nargs="+", metavar="FILE")
-    restore.add_argument("--to", metavar="DIR", type=Path, default=None,
+    restore.add_argument("--to", metavar="DIR", type=local_path, default=None,
                          help="write restored files below DIR instead of in place")
     return parser
 
@@ -161,8 +163,27 @@ def size(value: str) -> int:
     return int(number) * _UNITS[unit]
 
 
+def local_path(value: str) -> Path:
+    """A path on this machine: a URL (s3://...) or `-` is refused rather than taken as a folder's name."""
+    from cleaner.batch.inputs import refuse_remote
+    from cleaner.errors import UsageError
+
+    try:
+        refuse_remote(value)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return Path(value)
+
+
 def languages(value: str) -> frozenset[str]:
+    from cleaner.text.language import codes as known_codes
+
     codes = frozenset(c.strip() for c in value.split(",") if c.strip())
     if not codes:
         raise argparse.ArgumentTypeError("give language codes separated by commas, e.g. en,de")
+    known = known_codes()
+    unknown = sorted(codes - known)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown language code {', '.join(map(repr, unknown))}; "
+                                         f"known: {', '.join(sorted(known))}")
     return codes

@@ -4,13 +4,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cleaner.cli.common import EXIT_OK
+from cleaner.cli.common import EXIT_OK, writable
 
 
 def report(args: argparse.Namespace) -> int:
     from cleaner.review.report import write_report
 
-    dest = args.output if args.output is not None else args.run / "report"
+    dest = writable(args.output if args.output is not None else args.run / "report", folder=True)
     run = write_report(args.run, dest, args.sample)
     pages = len(run.docs)
     print(f"report: {dest / 'index.html'} ({run.documents:,} documents, {len(run.rules)} rules, "

@@ -134,6 +134,11 @@ def factory():
     return made
 
 
+def codes() -> frozenset[str]:
+    """Every code `detect` can answer: langdetect's languages, and "und" for text too short to tell."""
+    return frozenset(factory().langlist) | {UNDETERMINED}
+
+
 def known(lang: str) -> str | None:
     """A detected language as rules take it: None where it is undetermined."""
     return None if lang == UNDETERMINED else lang
