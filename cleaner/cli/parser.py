@@ -29,8 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     shared.add_argument("--glob", action="append", default=None, metavar="PATTERN", dest="globs",
                         help="file names to take from directories (repeatable; default: *.txt)")
     shared.add_argument("--guard", type=share, default=None, metavar="SHARE",
-                        help="the largest share of a document's words generic rules may remove; past it, every "
-                        f"line they dropped is put back and the sidecar says so (default {DEFAULT_GUARD}; 1: no limit)")
+                        help="the largest share of a document's words generic rules may remove; past it, the lines "
+                        "of the generic rules that took most are put back, rule by rule, until the rest is within "
+                        f"it, and the sidecar says which (default {DEFAULT_GUARD}; 1: no limit)")
     shared.add_argument("--content", choices=CONTENT_MODES, default=None,
                         help="what finds the article in text input: the line model after the rules on every "
                         "document (model, the default), the rules alone (rules), or the model only where a document "
