@@ -11,6 +11,7 @@ import pytest
 
 from cleaner.cli import main
 from cleaner.core import clean_text
+from cleaner.learning.chrome import MIN_REPEAT
 from cleaner.options import Options
 from cleaner.rulebook.load import build_ruleset, load_ruleset, shipped_rules_dir
 from cleaner.rulebook.model import RuleError
@@ -80,7 +81,7 @@ def test_a_learned_file_reads_as_a_site_file_with_evidence(learned_page: Path) -
                           text, re.MULTILINE)
     assert evidence and len(evidence) == text.count("\n[[rule]]")
     for pages, size, head, tail, body, samples in evidence:
-        assert 3 <= int(pages) <= int(size) and int(head) + int(tail) + int(body) == int(pages)
+        assert MIN_REPEAT <= int(pages) <= int(size) and int(head) + int(tail) + int(body) == int(pages)
         assert 2 * int(body) <= int(pages)  # body-bound repeats are candidates, not rules
         assert len(samples.split(", ")) == 2
 
@@ -93,7 +94,7 @@ def test_cleaning_with_learned_rules_removes_more_and_names_them(learned_page: P
     sidecars = [json.loads(p.read_text("utf-8")) for p in learned_page.glob("*.meta.json")]
     learned = [[d["rule"] for d in s["dropped"] if d["rule"].startswith("learned/")] for s in sidecars]
     assert sum(bool(rules) for rules in learned) >= 0.8 * len(PAGES)
-    assert all(re.fullmatch(r"learned/text-[a-z0-9-]+/[a-z0-9-]+", r) for rules in learned for r in rules)
+    assert all(re.fullmatch(r"learned/[a-z0-9-]+/[a-z0-9-]+", r) for rules in learned for r in rules)
 
 
 def test_explain_and_restore_treat_learned_rules_as_any_rule(learned_page: Path, tmp_path: Path,
@@ -163,7 +164,9 @@ def test_rules_learned_from_some_pages_apply_to_the_site_s_other_pages(tmp_path:
              for p in rest.glob("*.txt") if SITE[p.stem] in taught]
     assert all(s["site"] == taught[SITE[s["page"]]] for s in later)  # each later page is known by its site's file
     hit = [s for s in later if any(d["rule"].startswith("learned/") for d in s["dropped"])]
-    assert len(hit) >= 0.5 * len(later)  # and its learned rules take what the model left of the chrome
+    # and its learned rules take what the model left of the chrome (rules are written only for lines the pages
+    # learned from kept, or nearly: what the model drops everywhere needs none)
+    assert len(hit) >= 0.4 * len(later)
 
 
 LEARNED_SPUTNIK = b'''[learned]

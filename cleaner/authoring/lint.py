@@ -12,7 +12,8 @@ from pathlib import Path
 
 from cleaner.limits import DocumentTimeout, time_limit
 from cleaner.rulebook.cases import case_failures
-from cleaner.rulebook.load import GENERIC, Rule, RuleError, build_ruleset, is_learned_file, shipped_rules_dir
+from cleaner.rulebook.load import GENERIC, Rule, RuleError, build_ruleset, is_learned_file, rule_files_below, shipped_rules_dir
+from cleaner.rulebook.model import LEARNED_PREFIX
 
 _TOML_LINE = re.compile(r"at line (\d+)")
 CASE_TIMEOUT = 10.0  # seconds for one rule's cases
@@ -38,7 +39,7 @@ def rule_files(dirs: Sequence[str]) -> list[Path]:
         if root.is_file():
             found.append(root)
         elif root.is_dir():
-            found += sorted(p for p in root.rglob("*.toml") if p.is_file())
+            found += rule_files_below(root)
         else:
             raise RuleError(str(root), None, "no such file or directory of rule files")
     return found
@@ -96,7 +97,7 @@ def rule_problems(rule: Rule) -> list[str]:
     problems = []
     if not rule.removes:
         problems.append("no 'removes' case: add a line this rule must remove")
-    if not rule.keeps:
+    if not rule.keeps and not rule.id.startswith(LEARNED_PREFIX):  # a learned rule has one where its pages did
         problems.append("no 'keeps' case: add a similar line this rule must keep")
     problems += [f"case fails: {failure}" for failure in bounded_case_failures(rule)]
     if rule.action == "cut" and rule.zone != "tail":

@@ -34,10 +34,11 @@ def clean(args: argparse.Namespace) -> int:
         writable(args.stats, folder=False)
     rules = choice.rules
     if args.learn is not None:
-        from cleaner.cli.learn import learn_from_run, without
+        from cleaner.cli.learn import clashes_found_now, learn_from_run, without
 
         target = writable(Path(args.learn), folder=True) if args.learn else output / LEARNED_RULES
         rules = without(choice.rules, target)
+        clashes_found_now(rules, target)
         first = batch(args, choice, rules, output / LEARN_PASS, replace(settings, langs=None), "pass 1 of 2")
         learn_from_run(output / LEARN_PASS, target, rules, args.quiet)
         if first.failures and not args.quiet:

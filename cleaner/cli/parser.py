@@ -107,12 +107,17 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("inputs", nargs="+", metavar="FILE")
     explain.add_argument("--format", choices=("text", "json"), default="text", dest="output_format")
 
-    rules = sub.add_parser("rules", help="list, lint or test rule files",
-                           description="Work on rule files: the shipped ones, or those below DIR.")
-    rules.add_argument("action", choices=("list", "lint", "test"),
+    rules = sub.add_parser("rules", help="list, lint or test rule files; accept or reject learned rules",
+                           description="Work on rule files: the shipped ones, or those below DIR. accept and "
+                           "reject review learned files: FILE:ID names one rule, FILE every candidate in it; "
+                           "a later `learn` keeps what you decided.")
+    rules.add_argument("action", choices=("list", "lint", "test", "accept", "reject"),
                        help="list: one line per rule; lint: every problem as file:line: rule: message; "
-                       "test: run every rule's removes/keeps cases")
-    rules.add_argument("dirs", nargs="*", metavar="DIR", help="rule files or directories (default: the shipped rules)")
+                       "test: run every rule's removes/keeps cases; accept: make candidates rules; "
+                       "reject: remove rules for good")
+    rules.add_argument("dirs", nargs="*", metavar="DIR|FILE[:ID]",
+                       help="rule files or directories (default: the shipped rules); for accept and reject, "
+                       "learned files, each with :ID for one rule")
 
     report = sub.add_parser("report", help="write an HTML report of what a run removed, and stats.json",
                             description="Read the manifest and sidecars of a `cleaner clean` run (nothing is cleaned "

@@ -1,15 +1,19 @@
-"""`cleaner rules list|lint|test`: the rule author's commands."""
+"""`cleaner rules list|lint|test|accept|reject`: the rule author's commands."""
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from cleaner.cli.common import EXIT_FAILED, EXIT_OK
+from cleaner.cli.common import EXIT_FAILED, EXIT_OK, FILE_ERRORS, file_failed
+from cleaner.display import shown
 
 
 def rules(args: argparse.Namespace) -> int:
     from cleaner.authoring.lint import describe, lint, rule_files, run_cases
 
+    if args.action in ("accept", "reject"):
+        return review(args.dirs, accept=args.action == "accept")
     paths = rule_files(args.dirs)
     beside = rule_files([]) if args.dirs else []  # the shipped rules, which learned files may add to
     if args.action == "lint":
@@ -38,3 +42,30 @@ def rules(args: argparse.Namespace) -> int:
     print(f"{'=' * 10} {len(reports) - len(failed)} rules passed, {len(failed)} failed ({cases} cases) {'=' * 10}")
     return EXIT_FAILED if failed else EXIT_OK
 
+
+
+def review(targets: list[str], accept: bool) -> int:
+    """accept: uncomment candidates of learned files; reject: remove rules from them. Each target is
+    FILE:ID for one rule, or FILE for every candidate in it. A relearn keeps either decision."""
+    from cleaner.batch.files import write_atomic
+    from cleaner.errors import UsageError
+    from cleaner.learning.review import decide
+    from cleaner.rulebook.load import build_ruleset, rule_files_below, shipped_rules_dir
+
+    if not targets:
+        raise UsageError("give the learned files (FILE) or rules (FILE:ID) to " + ("accept" if accept else "reject"))
+    shipped = [(str(p), p.read_bytes()) for p in rule_files_below(shipped_rules_dir())]
+    status = EXIT_OK
+    for target in targets:
+        name, _, rule_id = target.rpartition(":") if ":" in target and not Path(target).exists() else (target, "", "")
+        path = Path(name)
+        try:
+            text, changed = decide(path.read_text("utf-8"), shown(name), rule_id or None, accept)
+            build_ruleset([*shipped, (name, text.encode("utf-8"))])  # the file still loads, or nothing is written
+            if changed:
+                write_atomic(path, text.encode("utf-8"))
+        except FILE_ERRORS as exc:
+            status = file_failed(target, exc)
+            continue
+        print(f"{shown(target)}: {changed} {'accepted' if accept else 'rejected'}")
+    return status

@@ -40,13 +40,17 @@ class Seen:
     tail: int = 0
     body: int = 0
     window: int = 0  # pages where it is within WINDOW lines of either end
+    kept: int = 0  # pages whose output kept it, or nearly: what a rule for it would remove beyond the line model
+    at: int = 0  # its line numbers on those pages, added up: how near the top it usually stands
     variants: Counter[str] = field(default_factory=Counter)  # the lines as written, with how many pages
     samples: list[tuple[int, str]] = field(default_factory=list)  # the SAMPLES pages of smallest key hash
 
-    def add(self, line: str, where: str, in_window: bool, page: str) -> None:
+    def add(self, line: str, where: str, in_window: bool, kept: bool, at: int, page: str) -> None:
         self.pages += 1
+        self.at += at
         setattr(self, where, getattr(self, where) + 1)
         self.window += in_window
+        self.kept += kept
         if line in self.variants or len(self.variants) < MAX_VARIANTS:
             self.variants[line] += 1
         self.samples = sorted({*self.samples, (key(page), page)})[:SAMPLES]
@@ -84,9 +88,10 @@ class Group:
 
 def count(spool: Spool, grouping: Grouping) -> list[Group]:
     """Every group of MIN_PAGES pages or more, with the recurring forms of its pages counted."""
-    sizes = Counter(label for label in grouping.labels if label is not None)
+    counted = [label if original is None else None for label, original in zip(grouping.labels, grouping.repeats)]
+    sizes = Counter(label for label in counted if label is not None)
     groups = {label: Group(label, grouping.ways[label], n) for label, n in sorted(sizes.items()) if n >= MIN_PAGES}
-    for label, page in zip(grouping.labels, spool):
+    for label, page in zip(counted, spool):  # a repeated page is counted once, as the page it repeats
         target = groups.get(label) if label is not None else None
         if target is None:
             continue
@@ -103,11 +108,12 @@ def count(spool: Spool, grouping: Grouping) -> list[Group]:
                 continue
             done.add(f)
             where = "head" if i < first else "tail" if i > last else "body"
-            target.seen.setdefault(f, Seen()).add(line, where, i < WINDOW or i >= len(forms) - WINDOW, page.key)
+            target.seen.setdefault(f, Seen()).add(line, where, i < WINDOW or i >= len(forms) - WINDOW, page.close[i],
+                                                  i, page.key)
             target.spread[f] = int(spread[i])
             openers.add(opener(f))
-        for i, (line, kept) in enumerate(zip(page.lines, page.kept)):
-            if kept and not recurring[i] and len(line) <= NEAR_CHARS:
+        for i, line in enumerate(page.lines):
+            if not recurring[i] and len(line) <= NEAR_CHARS:
                 first_word = opener(forms[i])
                 if first_word in openers:
                     target.near[first_word] = min(target.near.get(first_word, (key(line), line)), (key(line), line))

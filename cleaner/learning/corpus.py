@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -24,18 +26,21 @@ from cleaner.learning.forms import forms_and_keys
 from cleaner.record.model import Record
 from cleaner.record.sidecar import Sidecar, SidecarError
 from cleaner.text.layout import paragraphs
-from cleaner.text.pagemeta import host_of
+from cleaner.text.pagemeta import host_of, record_url
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    key: str  # the input as the manifest names it; `shard#line` for a shard's record
+    key: str  # the input as the manifest names it; `shard#id` for a shard's record (`shard#@12`: line 12, no id)
+    url: str | None  # the page's address, where one is known, as `host/path?query` (see same_address)
     host: str | None  # of the page's URL, where one is known
     site: str | None  # the site the run's rules identified
     lines: tuple[str, ...]  # the lines the rules left, in order
     kept: tuple[bool, ...]  # per line: in the output (False: the line model dropped it)
+    close: tuple[bool, ...]  # per line: kept, or dropped by the model by a narrow margin (see CLOSE)
     forms: tuple[str, ...]  # per line: its form (learning.forms)
     keys: np.ndarray  # per line: its form's key (uint64)
+    gone: np.ndarray  # the keys of the lines rules dropped: they tell where else a line stands (a fingerprint's test)
 
 
 def read_run(root: Path) -> Iterator[Page]:
@@ -60,6 +65,25 @@ def _document_page(root: Path, entry: dict[str, Any]) -> Page | None:
     return page_of(str(entry["input"]), sidecar.record, text, None)
 
 
+def same_address(url: object) -> str | None:
+    """A URL as two copies of one page share it: the host lower-cased without `www.`, the path without a
+    trailing slash, the query; no scheme, no fragment. None for what is no absolute URL."""
+    if not isinstance(url, str):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}{'?' + parts.query if parts.query else ''}" if host else None
+
+
+def record_key(shard: str, fields: dict[str, Any], where: int) -> str:
+    """How a shard's record is named to a reviewer: `shard#id`, by its position where it has no id."""
+    ident = fields.get("id")
+    return f"{shard}#{ident}" if isinstance(ident, (str, int)) and not isinstance(ident, bool) else f"{shard}#@{where}"
+
+
 def _shard_pages(root: Path, entry: dict[str, Any]) -> Iterator[Page]:
     output = root / entry["output"]
     if kind_of(output.name) is None:
@@ -69,7 +93,8 @@ def _shard_pages(root: Path, entry: dict[str, Any]) -> Iterator[Page]:
             sidecar = _record_sidecar(item.fields)
             text = item.fields.get("text")
             if sidecar is not None and isinstance(text, str):
-                yield page_of(f"{entry['input']}#{item.where}", sidecar.record, text, item.host)
+                yield page_of(record_key(str(entry["input"]), item.fields, item.where), sidecar.record, text,
+                              item.host, record_url(item.fields))
     except CleanerError:
         return
 
@@ -85,12 +110,26 @@ def _record_sidecar(fields: dict[str, Any]) -> Sidecar | None:
         return None
 
 
-def page_of(key: str, record: Record, text: str, host: str | None) -> Page:
+def page_of(key: str, record: Record, text: str, host: str | None, url: str | None = None) -> Page:
     """A document's lines in input order: its output's paragraphs where they stood, and what the model dropped."""
-    placed = [(n, line, True) for n, line in zip(record.paragraph_lines, paragraphs(text))]
-    placed += [(d.line, d.text, False) for d in record.dropped if d.rule == MODEL_RULE]
+    placed = [(n, line, True, True) for n, line in zip(record.paragraph_lines, paragraphs(text))]
+    placed += [(d.line, d.text, False, d.score is not None and d.score >= _close_to())
+               for d in record.dropped if d.rule == MODEL_RULE]
     placed.sort()
-    html_host = host_of((record.page_meta or {}).get("url")) or (record.page_meta or {}).get("hostname")
-    lines = tuple(line for _, line, _ in placed)
-    return Page(key, host or (str(html_host) if html_host else None), record.site, lines,
-                tuple(kept for _, _, kept in placed), *forms_and_keys(lines))
+    meta = record.page_meta or {}
+    html_host = host_of(meta.get("url")) or meta.get("hostname")
+    lines = tuple(line for _, line, _, _ in placed)
+    _, gone = forms_and_keys(tuple(d.text for d in record.dropped if d.rule != MODEL_RULE))
+    return Page(key, same_address(url or meta.get("url")), host or (str(html_host) if html_host else None),
+                record.site, lines, tuple(kept for _, _, kept, _ in placed), tuple(c for *_, c in placed),
+                *forms_and_keys(lines), gone)
+
+
+CLOSE = 0.1  # a line the model dropped scoring within this of its threshold may stay once learned rules ran
+
+
+@lru_cache(maxsize=1)
+def _close_to() -> float:
+    from cleaner.content.model import shipped
+
+    return shipped().threshold - CLOSE

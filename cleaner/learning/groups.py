@@ -23,7 +23,7 @@ SKETCH_BITS = 24  # counters of how many pages hold a form (saturating at 255); 
 ANCHOR_CHARS = 100  # longer lines are too rarely template lines to tell a site
 MIN_ANCHORS = 2  # a page with fewer recurring short lines joins no text group
 HASHES, ROWS = 64, 2  # MinHash functions; rows per band (32 bands: pairs sharing a fifth of anchors meet)
-MIN_SHARE = 0.2  # estimated share of anchors (Jaccard) two pages of one group have in common
+MIN_SHARE = 0.3  # estimated share of anchors (Jaccard) two pages of one group have in common
 _SEED = np.random.default_rng(20261201)
 _MULT = _SEED.integers(1, 2**63, HASHES, dtype=np.uint64) | np.uint64(1)
 _ADD = _SEED.integers(0, 2**63, HASHES, dtype=np.uint64)
@@ -34,20 +34,23 @@ _MASK = np.uint64((1 << SKETCH_BITS) - 1)
 class Grouping:
     labels: list[str | None]  # per page in key order: its group, or None
     ways: dict[str, str]  # group -> how it was found: host, site (the rules' fingerprints) or text
-    counts: np.ndarray  # the sketch: pages holding each form, by its key's low bits
+    counts: np.ndarray  # the sketch: pages holding each form, by its key's low bits (repeats not counted)
+    repeats: list[int | None]  # per page: the earlier page it repeats (see learning.repeats), or None
 
 
 def sketch_index(keys: np.ndarray) -> np.ndarray:
     return (keys & _MASK).astype(np.intp)
 
 
-def group(spool: Spool, ruleset: Ruleset) -> Grouping:
+def group(spool: Spool, ruleset: Ruleset, repeated: list[int | None]) -> Grouping:
+    """The pages' groups; a page that repeats another is counted nowhere and joins that page's group."""
     counts = np.zeros(1 << SKETCH_BITS, dtype=np.uint8)
     labels: list[str | None] = []
     ways: dict[str, str] = {}
-    for page in spool:
-        where = sketch_index(np.unique(page.keys))
-        np.add.at(counts, where, (counts[where] < 255).astype(np.uint8))
+    for n, page in enumerate(spool):
+        if repeated[n] is None:  # a page holds a line whether the rules left it or dropped it
+            where = sketch_index(np.unique(np.concatenate([page.keys, page.gone])))
+            np.add.at(counts, where, (counts[where] < 255).astype(np.uint8))
         label = way = None
         if page.host:
             site = ruleset.index.site_for_host(page.host)
@@ -57,7 +60,7 @@ def group(spool: Spool, ruleset: Ruleset) -> Grouping:
         labels.append(label)
         if label is not None:
             ways.setdefault(label, way or "")
-    unknown = [n for n, label in enumerate(labels) if label is None]
+    unknown = [n for n, label in enumerate(labels) if label is None and repeated[n] is None]
     signatures = np.full((len(unknown), HASHES), np.iinfo(np.uint64).max, dtype=np.uint64)
     usable = np.zeros(len(unknown), dtype=bool)
     at = 0
@@ -78,7 +81,10 @@ def group(spool: Spool, ruleset: Ruleset) -> Grouping:
             label = f"text:{unknown[root]}"
             labels[member] = label
             ways[label] = "text"
-    return Grouping(labels, ways, counts)
+    for n, original in enumerate(repeated):
+        if original is not None:
+            labels[n] = labels[original]
+    return Grouping(labels, ways, counts, repeated)
 
 
 def _host(host: str) -> str:

@@ -56,8 +56,14 @@ def load_ruleset(extra_dirs: Iterable[str | Path] = (), shipped: bool = True) ->
     for d in dirs:
         if not d.is_dir():
             raise RuleError(str(d), None, "not a directory of rule files")
-        paths += sorted(p for p in d.rglob("*.toml") if p.is_file())
+        paths += rule_files_below(d)
     return build_ruleset([(str(p), p.read_bytes()) for p in paths])
+
+
+def rule_files_below(folder: Path) -> list[Path]:
+    """The rule files below `folder`, in order; none below a hidden folder (a learned folder's base)."""
+    return sorted(p for p in folder.rglob("*.toml")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts[:-1]))
 
 
 def build_ruleset(sources: list[tuple[str, bytes]]) -> Ruleset:
@@ -67,7 +73,7 @@ def build_ruleset(sources: list[tuple[str, bytes]]) -> Ruleset:
     seen_generic: dict[str, str] = {}
     generic_hashes: list[str] = []
     site_digests: dict[str, str] = {}
-    learned: dict[str, tuple[str, bytes, dict[str, Any], tuple[Rule, ...]]] = {}
+    learned: dict[str, list[tuple[str, bytes, dict[str, Any], tuple[Rule, ...]]]] = {}
     for path, data in sources:
         doc = _parse(path, data)
         kind = _header_kind(path, doc)
@@ -81,9 +87,8 @@ def build_ruleset(sources: list[tuple[str, bytes]]) -> Ruleset:
         namespace = {"site": ns_id, "generic": GENERIC, "learned": f"{LEARNED}/{ns_id}"}[kind]
         rules = tuple(_rule(path, namespace, i, raw, file_lang) for i, raw in enumerate(_rule_tables(path, doc)))
         if kind == "learned":
-            if ns_id in learned:
-                raise RuleError(path, None, f"learned rules for site {ns_id!r} also in {learned[ns_id][0]}")
-            learned[ns_id] = (path, data, header, rules)
+            _check_learned(path, ns_id, rules, learned.setdefault(ns_id, []))
+            learned[ns_id].append((path, data, header, rules))
             continue
         if kind == "generic":
             for r in rules:
@@ -98,19 +103,21 @@ def build_ruleset(sources: list[tuple[str, bytes]]) -> Ruleset:
         site_digests[ns_id] = "sha256:" + hashlib.sha256(data).hexdigest()
         sites[ns_id] = Site(ns_id, str(header.get("name", ns_id)), *_recognized(path, ns_id, header, "[site]"),
                             rules, path, _xpaths(path, ns_id, _str_list(path, None, header, "prune_xpath")))
-    for ns_id, (path, data, header, rules) in sorted(learned.items()):
-        own = sites.get(ns_id)
-        domains, fingerprints = _recognized(path, ns_id, header, "[learned] for a site no [site] file defines",
-                                            needed=own is None)
-        digest = hashlib.sha256(data).hexdigest()
-        if own is None:
-            sites[ns_id] = Site(ns_id, str(header.get("name", ns_id)), domains, fingerprints, rules, path)
-            site_digests[ns_id] = "sha256:" + digest
-        else:  # the site's own rules first, then what was learned for it
-            sites[ns_id] = replace(own, domains=own.domains + tuple(d for d in domains if d not in own.domains),
-                                   fingerprints=own.fingerprints + fingerprints, rules=own.rules + rules,
-                                   learned=path)
-            site_digests[ns_id] = _digest([site_digests[ns_id], digest])
+    for ns_id, learned_files in sorted(learned.items()):
+        for path, data, header, rules in sorted(learned_files, key=lambda f: f[0]):
+            own = sites.get(ns_id)
+            domains, fingerprints = _recognized(path, ns_id, header, "[learned] for a site no [site] file defines",
+                                                needed=own is None)
+            digest = hashlib.sha256(data).hexdigest()
+            if own is None:
+                sites[ns_id] = Site(ns_id, str(header.get("name", ns_id)), domains, fingerprints, rules, path,
+                                    learned=(path,))
+                site_digests[ns_id] = "sha256:" + digest
+            else:  # the site's own rules first, then what was learned for it, folder by folder
+                sites[ns_id] = replace(own, domains=own.domains + tuple(d for d in domains if d not in own.domains),
+                                       fingerprints=own.fingerprints + fingerprints, rules=own.rules + rules,
+                                       learned=(*own.learned, path))
+                site_digests[ns_id] = _digest([site_digests[ns_id], digest])
     _check_domains(sites)
     identify = sorted((s.id, [f.pattern for f in s.fingerprints], list(s.domains), list(s.prune_xpath))
                       for s in sites.values())
@@ -119,6 +126,18 @@ def build_ruleset(sources: list[tuple[str, bytes]]) -> Ruleset:
                    generic_digest=_digest(sorted(generic_hashes)),
                    identify_digest=_digest([json.dumps(identify, ensure_ascii=False)]),
                    site_digests=site_digests)
+
+
+def _check_learned(path: str, site: str, rules: tuple[Rule, ...],
+                   earlier: list[tuple[str, bytes, dict[str, Any], tuple[Rule, ...]]]) -> None:
+    """Learned files for one site combine when they lie in different rule folders (a reviewed folder and a
+    new learning); two in one folder, or one rule id in both, are refused, naming both files."""
+    for other, _, _, other_rules in earlier:
+        if Path(other).parent == Path(path).parent:
+            raise RuleError(path, None, f"learned rules for site {site!r} also in {other}")
+        clash = sorted({r.id for r in rules} & {r.id for r in other_rules})
+        if clash:
+            raise RuleError(path, clash[0], f"rule id also in {other}")
 
 
 def _recognized(path: str, site: str, header: dict[str, Any], where: str,
@@ -139,7 +158,7 @@ def _check_domains(sites: dict[str, Site]) -> None:
         for domain in site.domains:
             other = owner.setdefault(domain, site)
             if other is not site:
-                raise RuleError(site.learned or site.source, None,
+                raise RuleError(site.learned[-1] if site.learned else site.source, None,
                                 f"domain {domain!r} of site {site.id!r} is already claimed by site {other.id!r} "
                                 f"({other.source})")
 

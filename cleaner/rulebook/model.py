@@ -93,7 +93,7 @@ class Site:
     rules: tuple[Rule, ...]
     source: str
     prune_xpath: tuple[str, ...] = ()  # removed from HTML pages before extraction
-    learned: str | None = None  # the file of rules learned for a site a [site] file defines
+    learned: tuple[str, ...] = ()  # the files of rules learned for the site, one per rule folder
 
 
 @dataclass
