@@ -6,6 +6,7 @@ own, so one broken file does not hide the problems of the others.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,19 @@ def rule_files(dirs: Sequence[str]) -> list[Path]:
     return found
 
 
+def _learned_sites(paths: list[Path]) -> dict[Path, str]:
+    """The site each learned file among `paths` adds to, where it reads."""
+    sites = {}
+    for path in paths:
+        data = path.read_bytes()
+        if is_learned_file(data):
+            try:
+                sites[path] = str(tomllib.loads(data.decode("utf-8"))["learned"]["site"])
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, KeyError, TypeError):
+                continue
+    return sites
+
+
 def rule_line(text: str, rule: str | None) -> int:
     """The line where `rule` (qualified id) is defined in a rule file's text; 1 if it cannot be found."""
     if not rule:
@@ -67,12 +81,17 @@ def lint(paths: Iterable[Path], loaded_with: Iterable[Path] = ()) -> list[Proble
         ruleset = build_ruleset([source])
         owners.update({**{site: source[0] for site in ruleset.sites},
                        **{r.id: source[0] for r in ruleset.generic}})
+    paths = list(paths)
+    sites = _learned_sites(paths)
     for path in paths:
         name, data = str(path), path.read_bytes()
         text = data.decode("utf-8", "replace")
         try:
-            # a learned file may add to a site the files loaded beside it define: read it with them
-            ruleset = build_ruleset(beside + [(name, data)] if beside and is_learned_file(data) else [(name, data)])
+            # a learned file may add to a site the files loaded beside it define, or the site's learned file in
+            # another folder (a reviewed one): read it with them
+            companions = [(str(p), p.read_bytes()) for p, site in sites.items()
+                          if path in sites and site == sites[path] and p.parent != path.parent]
+            ruleset = build_ruleset(beside + companions + [(name, data)] if is_learned_file(data) else [(name, data)])
         except RuleError as exc:
             match = _TOML_LINE.search(exc.reason)
             line = int(match.group(1)) if match and "TOML" in exc.reason else rule_line(text, exc.rule)

@@ -93,7 +93,7 @@ def _rule_id(line: str, used: set[str]) -> str:
 
 def site_file(group: Group, who: Identity, rules: list[Drafted], unwritten: int) -> str:
     """The TOML text of one learned site file: a header, then a block per rule, blank lines between."""
-    how = {"host": "by the host of their URLs", "site": "by the shipped rules' fingerprints",
+    how = {"host": "by the host of their URLs", "site": "by the rules' fingerprints",
            "text": "by the lines their pages share"}[group.way]
     out = [_comment(f"Learned by `cleaner learn` from {group.pages} pages of {who.name}, grouped {how}."),
            "# Each rule drops a line that recurs on the site's pages. Its evidence: on how many pages, where",
@@ -105,7 +105,7 @@ def site_file(group: Group, who: Identity, rules: list[Drafted], unwritten: int)
         out.append(f"# {unwritten} more recurring lines are not written: the line model drops them already.")
     out += ["[learned]", f"site = {_string(who.site)}", f"name = {_string(who.name)}"]
     if who.extends:
-        out.append("# the rules below run after the site's own (its [site] file is loaded beside this one)")
+        out.append("# the rules below run after the site's own (its other rule files are loaded beside this one)")
     if who.domains:
         out.append(f"domains = [{', '.join(_string(d) for d in who.domains)}]")
     if who.fingerprints:

@@ -32,6 +32,8 @@ from cleaner.errors import CleanerError
 
 BASE = ".learn-base"  # below a learned folder: what `learn` proposed last, one file per site file
 GONE = "# kept as you left it: no longer seen on the pages learned from (delete it if it is not chrome)"
+REJECTED = "# rejected, not learned again: "  # what `cleaner rules reject` leaves of a rule: its pattern
+_REJECTED = re.compile("^" + re.escape(REJECTED) + "(.*)$", re.MULTILINE)
 _TABLE = re.compile(r"^(# )?\[\[rule\]\]$", re.MULTILINE)
 
 
@@ -63,6 +65,11 @@ class LearnedText:
     header: str
     blocks: tuple[Block, ...]
     loose: tuple[str, ...] = ()  # chunks holding no rule, or more than one: a person's, kept as they are
+
+    def rejected(self) -> set[str]:
+        """The patterns of the rules a person rejected with `cleaner rules reject` (REJECTED lines)."""
+        return {m for chunk in (self.header, *self.loose, *(b.text for b in self.blocks))
+                for m in _REJECTED.findall(chunk)}
 
     def header_table(self) -> dict[str, Any]:
         try:
@@ -117,7 +124,7 @@ def merge(base: LearnedText | None, current: LearnedText | None, new: LearnedTex
         return new.render()
     old = base.by_key() if base is not None else {}
     now = current.by_key()
-    proposed = new.by_key()
+    proposed = {key: block for key, block in new.by_key().items() if key not in current.rejected()}
     out: list[Block] = []
     for key, block in proposed.items():
         if key in now:
@@ -146,12 +153,15 @@ def _same(a: Block, b: Block) -> bool:
 
 
 def decide(text: str, name: str, rule_id: str | None, accept: bool) -> tuple[str, int]:
-    """`text` with a candidate accepted (uncommented) or a rule rejected (removed), by id, or every
-    candidate where `rule_id` is None; and how many rules changed. ReviewError for an id it lacks."""
+    """`text` with a candidate accepted (uncommented) or a rule rejected (removed, a REJECTED line with its
+    pattern left in its place, so that no later learning proposes it again, wherever the file is kept),
+    by id, or every candidate where `rule_id` is None; and how many rules changed. ReviewError for an id
+    it lacks."""
     parsed = parse(text, name)
     if rule_id is not None and rule_id not in {b.id for b in parsed.blocks}:
         raise ReviewError(f"{name}: no rule {rule_id!r}")
     out: list[Block] = []
+    rejected: list[str] = []
     changed = 0
     for block in parsed.blocks:
         chosen = block.id == rule_id if rule_id is not None else not block.active
@@ -161,10 +171,12 @@ def decide(text: str, name: str, rule_id: str | None, accept: bool) -> tuple[str
             out.append(Block(_uncommented(block.text), True, block.fields))
             changed += 1
         elif not accept:
-            changed += 1  # rejected: gone from the file, and (being in the base) not proposed again
+            changed += 1
+            rejected.append(REJECTED + block.key.replace("\n", " "))
         else:
             out.append(block)
-    return LearnedText(parsed.header, tuple(out), parsed.loose).render(), changed
+    loose = parsed.loose + (("\n".join(rejected),) if rejected else ())
+    return LearnedText(parsed.header, tuple(out), loose).render(), changed
 
 
 def _uncommented(text: str) -> str:
