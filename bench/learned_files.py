@@ -19,6 +19,11 @@ run's sidecars for the figures the learning issue asks for:
   written    learned rules written (active [[rule]] tables) against those that
              dropped a line in the same run (fired); candidates apart
 Prints one Markdown table row per figure.
+
+With --twice N: the whole-page dumps of the first N sites (by name) as a JSONL
+shard with their URLs, cleaned with --learn once as they are and once beside a
+second shard of the same pages under new ids (a crawl that holds every page
+twice): rules written and F1 on the pages, each way.
 """
 from __future__ import annotations
 
@@ -55,7 +60,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--reuse", action="store_true", help="read the run already in --out")
+    parser.add_argument("--twice", type=int, default=0, metavar="N", help="the same pages twice, N sites")
     args = parser.parse_args()
+    if args.twice:
+        return twice(args.devsites, args.twice, args.jobs)
     out = args.out or Path(tempfile.mkdtemp(prefix="learned-files-")) / "out"
     glob = "*.html.gz" if args.kind == "html" else "*.txt"
     if not args.reuse:
@@ -113,6 +121,40 @@ def main() -> None:
           f"claimed {holding} ({claimed}) of {len(groups)} | files {len(files)} | rules {written} fired {len(fired)} | "
           f"candidates {candidates} |")
     print(f"(run in {out})", file=sys.stderr)
+
+
+def twice(devsites: Path, sites: int, jobs: int) -> None:
+    rows = (devsites / "pages.jsonl").read_text("utf-8").split("\n")
+    pages = [p for p in map(json.loads, filter(None, rows))]
+    chosen = sorted({p["site"] for p in pages})[:sites]
+    pages = [p for p in pages if p["site"] in chosen]
+    work = Path(tempfile.mkdtemp(prefix="learned-twice-"))
+    for way, copies in (("once", 1), ("twice", 2)):
+        corpus = work / way
+        corpus.mkdir()
+        for copy in range(copies):
+            with (corpus / f"part-{copy}.jsonl").open("w", encoding="utf-8") as shard:
+                for p in pages:
+                    text = (devsites / "text-page" / f"{p['id']}.txt").read_text("utf-8")
+                    url = p["url"] or f"http://{p['site']}/{p['id']}"
+                    shard.write(json.dumps({"id": f"{copy}-{p['id']}", "url": url, "text": text}) + "\n")
+        out = work / f"{way}-out"
+        subprocess.run([sys.executable, "-m", "cleaner", "clean", str(corpus), "--glob", "*.jsonl", "-o", str(out),
+                        "--learn", "--title", "drop", "--jobs", str(jobs), "--quiet"], check=True)
+        split = work / f"{way}-split"
+        split.mkdir()
+        for line in (out / "part-0.jsonl").read_text("utf-8").split("\n"):
+            if line:
+                record = json.loads(line)
+                (split / f"{record['id'][2:]}.txt").write_text(record["text"], "utf-8")
+        ids = work / "ids"
+        ids.write_text("\n".join(p["id"] for p in pages) + "\n")
+        found = SITES_LINE.search(subprocess.run([sys.executable, str(devsites / "score.py"), str(split), "--ids",
+                                                  str(ids)], capture_output=True, text=True, check=True).stdout)
+        assert found, "score.py gave no totals"
+        rules = sum(len(tomllib.loads(p.read_text("utf-8")).get("rule", []))
+                    for p in (out / "learned-rules").glob("*.toml"))
+        print(f"| {sites} sites, {len(pages)} pages, {way} | F1 {float(found.group(1)):.4f} | rules {rules} |")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import pytest
 from cleaner.cli import main
 from cleaner.learning.forms import form
 from cleaner.learning.review import GONE, REJECTED
+from cleaner.rulebook.load import load_ruleset
 
 from .conftest import DATA, tree_bytes
 
@@ -117,8 +118,9 @@ def test_reviewed_files_in_a_folder_of_their_own_combine_with_new_learning(corpu
     assert accepted not in active_ids(new) + candidate_ids(new)  # ...without what it holds
     assert rejected not in active_ids(new) + candidate_ids(new)  # ...or what the person rejected
     assert main(["rules", "lint", str(mine), str(out2 / "learned-rules")]) == 0
-    sidecars = [json.loads(p.read_text("utf-8")) for p in out2.glob("*.meta.json")]
-    assert any(d["rule"].endswith("/" + accepted) for s in sidecars for d in s["dropped"])
+    site = tomllib.loads(new.read_text("utf-8"))["learned"]["site"]
+    combined = [r.id for r in load_ruleset([mine, out2 / "learned-rules"]).sites[site].rules]
+    assert f"learned/{site}/{accepted}" in combined and f"learned/{site}/{rejected}" not in combined
 
 
 def test_a_clash_with_the_rules_is_found_before_the_first_pass(corpus: Path, tmp_path: Path,

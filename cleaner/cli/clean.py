@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from cleaner.cli.common import EXIT_FAILED, EXIT_OK, chosen, writable
 from cleaner.cli.running import batch, print_failures
+from cleaner.rulebook.model import LEARNED_PREFIX
 
 if TYPE_CHECKING:
     from cleaner.batch.reports import Summary
@@ -70,9 +71,13 @@ def _print_summary(summary: Summary, by_language: bool) -> None:
     _print_counts("documents per site", summary.sites)
     _print_counts("documents per language", summary.langs)
     never = summary.never_fired()
-    if never:
-        more = ", ... (all in --stats)" if len(never) > 10 else ""
-        print(f"rules that never fired ({len(never)}): {', '.join(never[:10])}{more}", file=sys.stderr)
+    learned = [rule for rule in never if rule.startswith(LEARNED_PREFIX)]
+    written = [rule for rule in never if not rule.startswith(LEARNED_PREFIX)]
+    if written:
+        more = ", ... (all in --stats)" if len(written) > 10 else ""
+        print(f"rules that never fired ({len(written)}): {', '.join(written[:10])}{more}", file=sys.stderr)
+    if learned:  # what a site's pages here did not hold: the learned files' own business, counted only
+        print(f"learned rules that never fired: {len(learned)} (all in --stats)", file=sys.stderr)
 
 
 def _print_counts(title: str, counts: Counter[str]) -> None:

@@ -25,6 +25,8 @@ _COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright\b)\s*(?:©\s*)?(?:\d{4}\s*(?:[
                         r"((?:[A-Z0-9][\w&'’.-]*)(?:\s+(?:[A-Z0-9&][\w&'’.-]*|of|the|and|de|la)){0,5})", re.IGNORECASE)
 _NOT_A_SITE = {"php", "html", "htm", "asp", "aspx", "jsp", "js", "css", "jpg", "jpeg", "png", "gif", "pdf", "xml",
                "rss", "txt", "cgi", "mp3", "mp4", "zip", "exe", "doc", "swf"}
+_TLDS = {"com", "org", "net", "edu", "gov", "mil", "int", "info", "biz", "name", "pro", "mobi", "asia", "tel", "travel",
+         "museum", "coop", "aero", "jobs", "xxx", "cat", "io", "tv", "me", "fm", "am", "ly", "to", "co"}
 _HOSTED_ON = {"blogspot.com", "wordpress.com", "typepad.com", "tumblr.com", "blogger.com", "livejournal.com"}
 _NOT_NAMES = {"all rights reserved", "all", "rights", "the", "copyright"}
 HEADER_SHARE = 0.6  # a site's name line stands above the article on this share of its pages or more
@@ -42,16 +44,22 @@ class Names:
     """What a corpus's pages name, page by page, per group: addresses and copyright holders."""
 
     hosts: dict[str, Counter[str]] = field(default_factory=dict)  # group -> host -> pages naming it
+    places: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # group -> host -> the lines naming it
     holders: dict[str, Counter[str]] = field(default_factory=dict)  # group -> copyright holder -> pages
     everywhere: Counter[str] = field(default_factory=Counter)  # host -> pages of any group naming it
 
     def add(self, label: str, lines: tuple[str, ...]) -> None:
         hosts: set[str] = set()
         holders: set[str] = set()
+        places = self.places.setdefault(label, {})
         for line in lines:
             lowered = line.lower()
             if "." in lowered:
-                hosts.update(h for h in _HOST.findall(lowered) + _MAIL.findall(lowered) if _a_site(h))
+                here = {h for h in _HOST.findall(lowered) + _MAIL.findall(lowered) if _a_site(h)}
+                hosts |= here
+                for host in here:
+                    if len(places.setdefault(host, set())) < 3:
+                        places[host].add(lowered)
             if "©" in line or "opyright" in lowered or "(c)" in lowered:
                 holders.update(h for h in (_holder(m) for m in _COPYRIGHT.findall(line)) if h)
         self.hosts.setdefault(label, Counter()).update(hosts)
@@ -59,15 +67,18 @@ class Names:
         self.everywhere.update(hosts)
 
     def of(self, group: Group) -> str | None:
-        """The group's own name: an address on most of its pages that it has nearly to itself, else the
-        line above its articles that only it has, else such an address on fewer pages, else the copyright
-        holder on most; None if none is on enough of them."""
+        """The group's own name: an address the group has nearly to itself that its header line names or
+        that its pages name in several places, else the header line (see header_name), else such an
+        address on the most pages, else the copyright holder on most; None if none is on enough of them."""
         need = max(MIN_PAGES, MIN_SHARE * group.pages)
+        places = self.places.get(group.label, {})
         hosts = sorted((-n, len(host), host) for host, n in self.hosts.get(group.label, Counter()).items()
                        if n >= need and n >= OWN_SHARE * self.everywhere[host])
-        if hosts and -hosts[0][0] >= group.pages / 2:  # an address on most pages says it best
-            return hosts[0][2]
         header = header_name(group)
+        core = "".join(c for c in header.lower() if c.isalnum()) if header else ""
+        for _, _, host in hosts:  # the address the header names, or one the pages name in several places
+            if (core and core in host.replace(".", "").replace("-", "")) or len(places.get(host, ())) >= 2:
+                return host
         if header or hosts:
             return header or hosts[0][2]
         holders = [(n, name) for name, n in self.holders.get(group.label, Counter()).items() if n >= need]
@@ -76,7 +87,7 @@ class Names:
 
 def header_name(group: Group) -> str | None:
     """A short line above the article on most of the group's pages, on no other group's, that is no menu
-    item and that other recurring lines of the group name too (`EDDIE ROSS` beside `About Eddie Ross`): the
+    item (nor a list's bullet point) and that other recurring lines of the group name too (`EDDIE ROSS` beside `About Eddie Ross`): the
     site's name as its pages print it. The one nearest the top wins."""
     need = max(MIN_PAGES, HEADER_SHARE * group.pages)
     found = []
@@ -84,7 +95,7 @@ def header_name(group: Group) -> str | None:
         line = seen.line
         words = _WORDS.sub(" ", form).split()
         if (seen.pages >= need and seen.head >= need and group.spread.get(form, 0) <= seen.pages
-                and 1 <= len(words) <= HEADER_WORDS and sum(c.isalpha() for c in line) >= 3
+                and line[:1].isalnum() and 1 <= len(words) <= HEADER_WORDS and sum(c.isalpha() for c in line) >= 3
                 and not any(c.isdigit() for c in line) and not menu_item(form)):
             named_in = re.compile(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b")
             if any(named_in.search(other) for other in group.seen if other != form):
@@ -101,8 +112,10 @@ def menu_item(form: str) -> bool:
 
 
 def _a_site(host: str) -> bool:
-    """An address that can name a site: not a file name (`wp-settings.php`), not a hosting platform alone."""
-    return host.rsplit(".", 1)[-1] not in _NOT_A_SITE and host not in _HOSTED_ON and "." in host
+    """An address that can name a site: a known top-level domain (not `wp-settings.php`, not `bob.walsh`),
+    not a hosting platform alone."""
+    tld = host.rsplit(".", 1)[-1]
+    return (tld in _TLDS or len(tld) == 2) and tld not in _NOT_A_SITE and host not in _HOSTED_ON and "." in host
 
 
 def _holder(name: str) -> str | None:
