@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaner import clean_text
+from cleaner import Options, clean_text
 from cleaner.rulebook.load import build_ruleset
+from cleaner.rulebook.model import RuleError
 
 from .conftest import TEXT_SOURCES, text_lines
 
@@ -51,6 +52,24 @@ def test_cut_drops_to_the_end_only_from_the_tail() -> None:
     out = clean_text("\n".join(doc), rs)
     assert out.text.rstrip("\n").split("\n\n") == BODY
     assert {d.rule for d in out.record.dropped} == {"generic/c"} and len(out.record.dropped) == 3
+
+
+def test_a_cut_until_prose_ends_where_the_article_goes_on() -> None:
+    """A related-stories box set inside the article's last part: its headlines go, the prose under it stays."""
+    box = ["Related Stories", "Markets Slide as Rates Rise", "What the Vote Means for You"]
+    rest = ["The minister said on Friday that the talks would resume next week in Geneva, officials confirmed."]
+    until = rules('[[rule]]\nid = "c"\naction = "cut"\nuntil = "prose"\nmatch = "^Related Stories$"\nzone = "tail"\n'
+                  'within = "50%"\n')
+    out = clean_text("\n".join(BODY[:10] + box + rest + ["Share this"]), until, options=Options(content="rules"))
+    assert out.text.rstrip("\n").split("\n\n") == BODY[:10] + rest + ["Share this"]
+    assert [d.rule for d in out.record.dropped] == ["generic/c"] * 3
+    to_the_end = rules('[[rule]]\nid = "c"\naction = "cut"\nmatch = "^Related Stories$"\nzone = "tail"\nwithin = "50%"\n')
+    assert clean_text("\n".join(BODY[:10] + box + rest), to_the_end, options=Options(content="rules")).text.rstrip(
+        "\n").split("\n\n") == BODY[:10]
+    with pytest.raises(RuleError, match="'until' belongs to cut rules"):
+        rules('[[rule]]\nid = "d"\nuntil = "prose"\nmatch = "^x$"\n')
+    with pytest.raises(RuleError, match="takes \"prose\""):
+        rules('[[rule]]\nid = "d"\naction = "cut"\nuntil = "the end"\nmatch = "^x$"\n')
 
 
 def test_extract_with_and_without_keeping_the_line() -> None:

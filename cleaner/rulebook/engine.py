@@ -13,6 +13,7 @@ from typing import Any
 
 from cleaner.limits import DocumentTimeout
 from cleaner.rulebook.model import Rule, RuleList
+from cleaner.text.prose import reads_as_prose
 
 MAX_PASSES = 10
 
@@ -134,6 +135,8 @@ def _one_pass(lines: Sequence[str], rules: Sequence[Rule], out: Outcome, zones: 
                     out.drop(i, rule.id)
                 elif rule.action == "cut":
                     for j in alive[pos:]:
+                        if rule.until_prose and j != i and reads_as_prose(lines[j]):
+                            break  # the box ends where the article (or another article) goes on
                         out.dropped.setdefault(j, rule.id)
                 elif rule.action == "block":
                     followers = [j for j in alive[pos + 1:] if j not in out.dropped][: len(rule.then)]

@@ -28,7 +28,7 @@ _HEADER_KEYS = {
 }
 _RULE_KEYS = {
     "id", "about", "action", "match", "zone", "within", "then", "ignore_case",
-    "field", "date_format", "keep_line", "lang", "removes", "keeps", "values",
+    "field", "date_format", "keep_line", "lang", "removes", "keeps", "values", "until",
 }
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _LEARNED_HEADER = re.compile(rb"^\s*\[learned\]", re.MULTILINE)
@@ -234,6 +234,10 @@ def _rule(path: str, namespace: str, index: int, raw: dict[str, Any], file_lang:
     keep_line = raw.get("keep_line", False)
     if not isinstance(keep_line, bool):
         raise RuleError(path, qid, "keep_line must be true or false")
+    until = raw.get("until")
+    if until is not None and (action != "cut" or until != "prose"):
+        raise RuleError(path, qid, "'until' belongs to cut rules, and takes \"prose\": the cut ends before the "
+                        "first line after it that reads as prose")
     removes = tuple(_str_list(path, qid, raw, "removes"))
     values = tuple(_str_list(path, qid, raw, "values"))
     if values and len(values) != len(removes):
@@ -245,7 +249,7 @@ def _rule(path: str, namespace: str, index: int, raw: dict[str, Any], file_lang:
         # A pattern whose first character is known fails at once where it cannot match; one that
         # can start anywhere scans the line, and a needle spares most of those scans.
         needle=needle, zone=zone, within=_within(path, qid, raw.get("within")),
-        then=then, field=fld, date_formats=date_formats, keep_line=keep_line,
+        then=then, field=fld, date_formats=date_formats, keep_line=keep_line, until_prose=until == "prose",
         lang=rule_lang if rule_lang is not None else file_lang, about=str(raw.get("about", "")),
         removes=removes, keeps=tuple(_str_list(path, qid, raw, "keeps")), values=values, source=path,
     )

@@ -47,6 +47,7 @@ class Rule:
     field: str | None = None
     date_formats: tuple[str, ...] = ()
     keep_line: bool = False
+    until_prose: bool = False  # a cut that ends before the first line after it that reads as prose
     lang: frozenset[str] | None = None
     about: str = ""
     removes: tuple[str, ...] = ()
