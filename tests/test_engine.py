@@ -55,14 +55,18 @@ def test_cut_drops_to_the_end_only_from_the_tail() -> None:
 
 
 def test_a_cut_until_prose_ends_where_the_article_goes_on() -> None:
-    """A related-stories box set inside the article's last part: its headlines go, the prose under it stays."""
-    box = ["Related Stories", "Markets Slide as Rates Rise", "What the Vote Means for You"]
-    rest = ["The minister said on Friday that the talks would resume next week in Geneva, officials confirmed."]
+    """A related-stories box set inside the article's last part: its headlines and their one-paragraph teasers
+    go, the article's prose under it (two paragraphs or more) stays."""
+    box = ["Related Stories", "Markets Slide as Rates Rise",
+           "Shares fell across the region on Monday as investors weighed the central bank's latest decision.",
+           "What the Vote Means for You", "* A list of the changes that take effect next year for every household."]
+    rest = ["The minister said on Friday that the talks would resume next week in Geneva, officials confirmed.",
+            "Both sides have agreed to keep the details of the proposal private until the talks are over."]
     until = rules('[[rule]]\nid = "c"\naction = "cut"\nuntil = "prose"\nmatch = "^Related Stories$"\nzone = "tail"\n'
                   'within = "50%"\n')
     out = clean_text("\n".join(BODY[:10] + box + rest + ["Share this"]), until, options=Options(content="rules"))
     assert out.text.rstrip("\n").split("\n\n") == BODY[:10] + rest + ["Share this"]
-    assert [d.rule for d in out.record.dropped] == ["generic/c"] * 3
+    assert [d.rule for d in out.record.dropped] == ["generic/c"] * 5
     to_the_end = rules('[[rule]]\nid = "c"\naction = "cut"\nmatch = "^Related Stories$"\nzone = "tail"\nwithin = "50%"\n')
     assert clean_text("\n".join(BODY[:10] + box + rest), to_the_end, options=Options(content="rules")).text.rstrip(
         "\n").split("\n\n") == BODY[:10]

@@ -7,6 +7,7 @@ is what makes cleaning idempotent.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,6 +106,20 @@ class _Dispatch:
         return found
 
 
+def _prose_goes_on(lines: Sequence[str], run: Sequence[int], n: int) -> bool:
+    """Whether an article's prose starts at run[n] and goes on: two such lines in a row, or the last line. A
+    teaser in a list of related stories is one paragraph, a list's item or cut short (`...`); an article
+    is more."""
+    return _article_prose(lines[run[n]]) and (n + 1 == len(run) or _article_prose(lines[run[n + 1]]))
+
+
+_TEASER = re.compile(r"^[*•·+–-]\s|(\.\.\.|…)$")
+
+
+def _article_prose(line: str) -> bool:
+    return reads_as_prose(line) and _TEASER.search(line) is None
+
+
 def _one_pass(lines: Sequence[str], rules: Sequence[Rule], out: Outcome, zones: bool) -> bool:
     alive = out.alive(len(lines))
     size = len(alive)
@@ -134,9 +149,10 @@ def _one_pass(lines: Sequence[str], rules: Sequence[Rule], out: Outcome, zones: 
                 if rule.action == "drop":
                     out.drop(i, rule.id)
                 elif rule.action == "cut":
-                    for j in alive[pos:]:
-                        if rule.until_prose and j != i and reads_as_prose(lines[j]):
-                            break  # the box ends where the article (or another article) goes on
+                    run = alive[pos:]
+                    for n, j in enumerate(run):
+                        if rule.until_prose and n and _prose_goes_on(lines, run, n):
+                            break  # the box ends where the article (or another) goes on
                         out.dropped.setdefault(j, rule.id)
                 elif rule.action == "block":
                     followers = [j for j in alive[pos + 1:] if j not in out.dropped][: len(rule.then)]
