@@ -78,3 +78,25 @@ def test_hooks_check_fix_and_restore(tmp_path: Path) -> None:
     assert main(["restore", *files, "--to", str(restored)]) == 0
     for name in names:
         assert (restored / name).read_bytes() == (SEEDS_RAW / name).read_bytes()  # absolute paths: by name
+
+
+def test_the_rules_lint_hook_takes_a_learned_folder_and_leaves_its_base_alone(tmp_path: Path) -> None:
+    """A committed learned folder holds learn's last proposal in .learn-base/: the lint hook reads the rule
+    files, not the base (the same site twice would be a clash)."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    rev = snapshot_of_this_repository(hooks)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    assert main(["learn", str(REPO / "tests" / "data" / "devsites" / "text-page"), "-o", str(corpus / "learned"),
+                 "--quiet", "--jobs", "2"]) == 0
+    assert list((corpus / "learned" / ".learn-base").glob("*.toml"))
+    (corpus / ".pre-commit-config.yaml").write_text(
+        f"repos:\n- repo: {hooks}\n  rev: {rev}\n  hooks:\n  - id: cleaner-rules-lint\n", "utf-8")
+    git(corpus, "init", "-q")
+    git(corpus, "add", "-A")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
+    lint = subprocess.run([sys.executable, "-m", "pre_commit", "run", "cleaner-rules-lint", "--all-files"],
+                          cwd=corpus, env=env, capture_output=True, text=True, timeout=900)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert "problems" not in lint.stdout or ", 0 problems" in lint.stdout
