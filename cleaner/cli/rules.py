@@ -60,7 +60,7 @@ def review(targets: list[str], accept: bool) -> int:
         name, _, rule_id = target.rpartition(":") if ":" in target and not Path(target).exists() else (target, "", "")
         path = Path(name)
         try:
-            text, changed = decide(path.read_text("utf-8"), shown(name), rule_id or None, accept)
+            text, changed = decide(path.read_text("utf-8"), rule_id or None, accept)
             build_ruleset([*shipped, (name, text.encode("utf-8"))])  # the file still loads, or nothing is written
             if changed:
                 write_atomic(path, text.encode("utf-8"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cleaner.batch.files import write_atomic
+from cleaner.display import shown
 from cleaner.learning.chrome import MIN_PAGES, Group, count
 from cleaner.learning.corpus import read_run
 from cleaner.learning.draft import Drafted, Identity, drafted, site_file
@@ -22,7 +23,7 @@ from cleaner.learning.forms import letters
 from cleaner.learning.groups import Grouping, group
 from cleaner.learning.naming import Names, menu_item
 from cleaner.learning.repeats import repeats
-from cleaner.learning.review import BASE, LearnedText, merge, parse
+from cleaner.learning.review import BASE, LearnedText, ReviewError, merge, parse
 from cleaner.learning.spool import Spool
 from cleaner.rulebook.load import is_learned_file
 from cleaner.rulebook.model import LEARNED_PREFIX, Ruleset
@@ -183,7 +184,7 @@ def _write(target: Path, texts: dict[str, str], learned: Learned, elsewhere: dic
             if base is not None and current is None:
                 continue  # the person deleted the file: they decided
             _put(base_path, text, None)
-            text = merge(base, current, parse(text, name), elsewhere=name in elsewhere)
+            text = merge(base, current, parse(text), elsewhere=name in elsewhere)
         _put(path, text, learned.written)
     for path in sorted(target.glob("*.toml")):
         if path.name in texts or not is_learned_file(path.read_bytes()):
@@ -197,7 +198,12 @@ def _write(target: Path, texts: dict[str, str], learned: Learned, elsewhere: dic
 
 
 def _read(path: Path) -> LearnedText | None:
-    return parse(path.read_text("utf-8"), str(path)) if path.is_file() else None
+    if not path.is_file():
+        return None
+    try:
+        return parse(path.read_text("utf-8"))
+    except ReviewError as exc:
+        raise ReviewError(f"{shown(str(path))}: {exc}") from None
 
 
 def _put(path: Path, text: str, written: list[Path] | None) -> None:

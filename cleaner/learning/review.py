@@ -85,12 +85,13 @@ class LearnedText:
                             *(c.rstrip("\n") for c in self.loose)]) + "\n"
 
 
-def parse(text: str, name: str) -> LearnedText:
-    """`text` (a learned file) cut into blocks; ReviewError if it is not valid TOML or a rule cannot be read."""
+def parse(text: str) -> LearnedText:
+    """`text` (a learned file) cut into blocks; ReviewError if it is not valid TOML or a rule cannot be read
+    (the message names no file: its caller does)."""
     try:
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ReviewError(f"{name}: not valid TOML ({exc}); mend it, or remove it to learn it afresh") from None
+        raise ReviewError(f"not valid TOML ({exc}); mend it, or remove it to learn it afresh") from None
     chunks = re.split(r"\n\s*\n", text.strip("\n"))
     header = chunks[0]
     blocks: list[Block] = []
@@ -101,11 +102,11 @@ def parse(text: str, name: str) -> LearnedText:
             loose.append(chunk)
             continue
         active = tables[0] == ""
-        blocks.append(Block(chunk, active, _fields(chunk, active, name)))
+        blocks.append(Block(chunk, active, _fields(chunk, active)))
     return LearnedText(header, tuple(blocks), tuple(loose))
 
 
-def _fields(chunk: str, active: bool, name: str) -> dict[str, Any]:
+def _fields(chunk: str, active: bool) -> dict[str, Any]:
     if active:
         table = chunk[_TABLE.search(chunk).start():]  # type: ignore[union-attr]
     else:
@@ -114,7 +115,7 @@ def _fields(chunk: str, active: bool, name: str) -> dict[str, Any]:
     try:
         return dict(tomllib.loads(table)["rule"][0])
     except (tomllib.TOMLDecodeError, KeyError, IndexError) as exc:
-        raise ReviewError(f"{name}: a rule that does not read ({exc}); mend it, or delete it") from None
+        raise ReviewError(f"a rule that does not read ({exc}); mend it, or delete it") from None
 
 
 def merge(base: LearnedText | None, current: LearnedText | None, new: LearnedText, *, elsewhere: bool = False) -> str:
@@ -152,14 +153,14 @@ def _same(a: Block, b: Block) -> bool:
     return a.active == b.active and a.fields == b.fields
 
 
-def decide(text: str, name: str, rule_id: str | None, accept: bool) -> tuple[str, int]:
+def decide(text: str, rule_id: str | None, accept: bool) -> tuple[str, int]:
     """`text` with a candidate accepted (uncommented) or a rule rejected (removed, a REJECTED line with its
     pattern left in its place, so that no later learning proposes it again, wherever the file is kept),
     by id, or every candidate where `rule_id` is None; and how many rules changed. ReviewError for an id
     it lacks."""
-    parsed = parse(text, name)
+    parsed = parse(text)
     if rule_id is not None and rule_id not in {b.id for b in parsed.blocks}:
-        raise ReviewError(f"{name}: no rule {rule_id!r}")
+        raise ReviewError(f"no rule {rule_id!r} in the file")
     out: list[Block] = []
     rejected: list[str] = []
     changed = 0
