@@ -96,3 +96,8 @@ def test_equal_settings_are_equal_options() -> None:
     assert Options(guard=1.0) == Options(guard=None) == Options(guard=1)
     assert Options(guard=0) == Options(guard=0.0) and Options(guard=0).as_record()["guard"] == 0.0
     assert Options(guard=0.5) != Options(guard=None)
+
+
+def test_a_report_of_what_is_no_run_says_so_first(here: Path, capsys) -> None:
+    assert main(["report", "afile"]) == 2
+    assert one_error(capsys) == "cleaner: error: afile: no manifest.jsonl (not the output directory of a `cleaner clean` run)"

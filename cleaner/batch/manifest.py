@@ -24,11 +24,16 @@ class NotARun(CleanerError):
     """A directory that holds no finished `cleaner clean` run: what report and learn read."""
 
 
+def check_run(root: Path) -> Path:
+    """`root`, if it holds a finished run (its manifest); NotARun if not."""
+    if not (root / MANIFEST).is_file():
+        raise NotARun(f"{root}: no {MANIFEST} (not the output directory of a `cleaner clean` run)")
+    return root
+
+
 def read_manifest(root: Path) -> Iterator[dict[str, Any]]:
     """The entries of the run in `root`, in order; NotARun if it has no manifest or a line is not JSON."""
-    manifest = root / MANIFEST
-    if not manifest.is_file():
-        raise NotARun(f"{root}: no {MANIFEST} (not the output directory of a `cleaner clean` run)")
+    manifest = check_run(root) / MANIFEST
     with manifest.open("rb") as lines:
         for number, raw in enumerate(lines, 1):
             try:

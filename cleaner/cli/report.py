@@ -8,8 +8,10 @@ from cleaner.cli.common import EXIT_OK, writable
 
 
 def report(args: argparse.Namespace) -> int:
+    from cleaner.batch.manifest import check_run
     from cleaner.review.report import write_report
 
+    check_run(args.run)  # what to read, before where to write
     dest = writable(args.output if args.output is not None else args.run / "report", folder=True)
     run = write_report(args.run, dest, args.sample)
     pages = len(run.docs)
