@@ -102,14 +102,27 @@ def rules_lines(text: str) -> list[str]:
     return out[:-1].split("\n\n") if out else []
 
 
-class Data:
-    """Per page and dump: lines, features, labels, weights. A page's dumps stay together in folds."""
+def gold_labels(lines: list[str], page: dict) -> tuple[np.ndarray, np.ndarray]:
+    """A devsites page's lines labelled by its hand-made gold: article text where the gold holds the line
+    (the same paragraph, or for lines of 25 characters or more, a part of one), and the headline."""
+    paragraphs = [_fold(x) for x in page["gold"].split("\n")]
+    exact = {x for x in paragraphs if x} | {_fold(page.get("headline") or "")} - {""}
+    joined = " ".join(x for x in paragraphs if x)
+    folded = [_fold(line) for line in lines]
+    y = np.array([line in exact or (len(line) >= 25 and line in joined) for line in folded], dtype=float)
+    return y, np.ones(len(lines))
 
-    def __init__(self, devset: Path, cache: Path | None, jobs: int, modes: list[str]) -> None:
+
+class Data:
+    """Per page and dump: lines, features, labels, weights. A page's dumps stay together in folds; `site` says
+    which site each page is of (a devset page is its own), so that folds can keep a site's pages together."""
+
+    def __init__(self, devset: Path, cache: Path | None, jobs: int, modes: list[str], devsites: Path | None = None) -> None:
         from cleaner.content.features import doc_features
 
         self.pages = [json.loads(line) for line in (devset / "pages.jsonl").read_text("utf-8").splitlines() if line.strip()]
         self.ids = [p["id"] for p in self.pages]
+        self.site = {i: i for i in self.ids}
         self.modes = modes
         texts = extractions(devset, self.ids, cache, jobs)
         self.X, self.y, self.w = {}, {}, {}
@@ -119,6 +132,18 @@ class Data:
                 lines = rules_lines((devset / mode / f"{page['id']}.txt").read_text("utf-8"))
                 self.X[key], _ = doc_features(lines)
                 self.y[key], self.w[key] = labels(lines, texts[page["id"]], page)
+        self.sites_pages: list[dict] = []
+        if devsites is not None:
+            rows = (devsites / "pages.jsonl").read_text("utf-8").split("\n")  # not splitlines: U+2028 is in texts
+            self.sites_pages = [json.loads(row) for row in rows if row]
+            for page in self.sites_pages:
+                self.ids.append(page["id"])
+                self.site[page["id"]] = page["site"]
+                for mode in modes:
+                    key = (page["id"], mode)
+                    lines = rules_lines((devsites / mode / f"{page['id']}.txt").read_text("utf-8"))
+                    self.X[key], _ = doc_features(lines)
+                    self.y[key], self.w[key] = gold_labels(lines, page)
 
     def keys(self, ids: list[str]) -> list[tuple[str, str]]:
         return [(i, mode) for i in ids for mode in self.modes]
@@ -206,6 +231,49 @@ def data_digest(devset: Path, ids: list[str]) -> str:
     return "sha256:" + digest.hexdigest()
 
 
+def by_site(args: argparse.Namespace, data: Data, folds: list[list[str]], models: list[dict]) -> str:
+    """Cross-validated by site: each page of the devset and devsites cleaned (--content model) by the model
+    of the fold its site is not in; the devset scored by its score.py, devsites by F1 (headline dropped),
+    and the share of devsites pages whose input holds the headline as a line that keep it (title kept)."""
+    from cleaner import Options, clean_text
+    from cleaner.content.model import LineModel
+    from cleaner.core import default_ruleset
+
+    sites_ids = {p["id"] for p in data.sites_pages}
+    headline = {p["id"]: _SPACES.sub(" ", p.get("headline") or "").strip() for p in data.sites_pages}
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for mode in ("text-page", "text-recall"):
+            devset_out, sites_out = Path(tmp, f"devset-{mode}"), Path(tmp, f"sites-{mode}")
+            devset_out.mkdir()
+            sites_out.mkdir()
+            held = kept = 0
+            for fold, weights in zip(folds, models):
+                model = LineModel.from_json(weights)
+                for i in fold:
+                    root = args.devsites if i in sites_ids else args.devset
+                    text = (root / mode / f"{i}.txt").read_text("utf-8")
+                    if i not in sites_ids:
+                        result = clean_text(text, default_ruleset(), options=Options(), model=model)
+                        (devset_out / f"{i}.txt").write_text(result.text, "utf-8")
+                        continue
+                    dropped = clean_text(text, default_ruleset(), options=Options(title="drop"), model=model)
+                    (sites_out / f"{i}.txt").write_text(dropped.text, "utf-8")
+                    if headline[i] and headline[i] in {_SPACES.sub(" ", x).strip() for x in text.split("\n")}:
+                        held += 1
+                        kept_text = clean_text(text, default_ruleset(), options=Options(), model=model).text
+                        kept += headline[i] in {_SPACES.sub(" ", x).strip() for x in kept_text.split("\n\n")}
+            said = subprocess.run([sys.executable, str(args.devsites / "score.py"), str(sites_out)],
+                                  capture_output=True, text=True, check=True).stdout
+            f1 = re.search(r"F1 ([\d.]+).*gold words lost ([\d.]+)", said)
+            assert f1, said
+            devset_kept, devset_removed = score(args.devset, mode, devset_out)
+            rows.append(f"| {mode} | {devset_kept:.4f} / {devset_removed:.4f} | {float(f1.group(1)):.4f} / "
+                        f"{float(f1.group(2)):.4f} | {kept} of {held} |")
+    return "\n".join(["| dumps | devset kept / removed | devsites F1 / gold words lost | headline kept |",
+                      "|---|---|---|---|", *rows])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--devset", type=Path, default=REPO.parent / "shared" / "devset")
@@ -217,16 +285,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--content", default="model,auto", help="the --content modes to cross-validate")
     parser.add_argument("--modes", default="text-page,text-recall", help="the dumps whose lines train the model")
+    parser.add_argument("--devsites", type=Path, default=None,
+                        help="also train on devsites' pages, labelled by their gold and headline; folds by site, "
+                        "and its figures cross-validated by site (each page cleaned by a model that never saw "
+                        "its site)")
     args = parser.parse_args(argv)
     from cleaner import Options, clean_text
     from cleaner.content.model import LineModel
     from cleaner.core import default_ruleset
 
     started = time.time()
-    data = Data(args.devset, args.cache, args.jobs, args.modes.split(","))
+    data = Data(args.devset, args.cache, args.jobs, args.modes.split(","), args.devsites)
     print(f"{len(data.ids)} pages, {args.modes}: {sum(len(v) for v in data.y.values())} lines "
           f"({sum(v.sum() for v in data.y.values()):.0f} article) in {time.time() - started:.0f} s", file=sys.stderr)
-    if args.folds > 1:
+    if args.folds > 1 and args.devsites is not None:
+        sites = sorted(set(data.site.values()))
+        order = list(np.random.RandomState(SEED).permutation(len(sites)))
+        fold_of = {sites[n]: k for k in range(args.folds) for n in order[k::args.folds]}
+        folds = [[i for i in data.ids if fold_of[data.site[i]] == k] for k in range(args.folds)]
+        models = [fit_model(data, [i for j, f in enumerate(folds) if j != k for i in f], args.threshold)
+                  for k in range(args.folds)]
+        print(by_site(args, data, folds, models), flush=True)
+    elif args.folds > 1:
         order = list(np.random.RandomState(SEED).permutation(len(data.ids)))
         folds = [[data.ids[n] for n in sorted(order[k::args.folds])] for k in range(args.folds)]
         thresholds = [float(t) for t in args.thresholds.split(",")]
