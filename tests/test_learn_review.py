@@ -228,3 +228,30 @@ def test_a_warc_beside_a_jsonl_of_the_same_pages_learns_what_the_warc_learns(tmp
     assert rules_of(tmp_path / "both-learned") == rules_of(tmp_path / "alone-learned") != {}
     groups = (tmp_path / "both-learned" / "groups.tsv").read_text("utf-8")
     assert groups.count("\trepeats ") == len(PAGES)  # each text dump repeats its page in the WARC (its URL)
+
+
+ADDS_TO_A_REVIEWED_FILE = """[learned]
+site = "reviewed-site"
+about = "adds to the site's reviewed file in another folder: no fingerprints of its own"
+
+# candidate (reads as prose): on 2 of 4 pages
+# [[rule]]
+# id = "a-line"
+# about = "recurs on 2 of 4 pages"
+# match = 'PATTERN'
+# removes = ["A line here"]
+"""
+
+
+def test_accepting_checks_what_the_decision_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file that adds to a reviewed one elsewhere does not load alone: accepting in it still works. A
+    candidate whose pattern the loader refuses is not accepted, and the file stays as it was."""
+    path = tmp_path / "reviewed-site.toml"
+    path.write_text(ADDS_TO_A_REVIEWED_FILE.replace("PATTERN", "^A line here$"), "utf-8")
+    assert main(["rules", "accept", f"{path}:a-line"]) == 0
+    assert active_ids(path) == ["a-line"]
+    broken = ADDS_TO_A_REVIEWED_FILE.replace("PATTERN", "^(a+)+$")
+    path.write_text(broken, "utf-8")
+    capsys.readouterr()
+    assert main(["rules", "accept", f"{path}:a-line"]) == 1
+    assert "exponential time" in capsys.readouterr().err and path.read_text("utf-8") == broken

@@ -49,8 +49,8 @@ def review(targets: list[str], accept: bool) -> int:
     FILE:ID for one rule, or FILE for every candidate in it. A relearn keeps either decision."""
     from cleaner.batch.files import write_atomic
     from cleaner.errors import UsageError
-    from cleaner.learning.review import decide
-    from cleaner.rulebook.load import build_ruleset, rule_files_below, shipped_rules_dir
+    from cleaner.learning.review import ReviewError, decide
+    from cleaner.rulebook.load import rule_files_below, shipped_rules_dir
 
     if not targets:
         raise UsageError("give the learned files (FILE) or rules (FILE:ID) to " + ("accept" if accept else "reject"))
@@ -60,8 +60,11 @@ def review(targets: list[str], accept: bool) -> int:
         name, _, rule_id = target.rpartition(":") if ":" in target and not Path(target).exists() else (target, "", "")
         path = Path(name)
         try:
-            text, changed = decide(path.read_text("utf-8"), rule_id or None, accept)
-            build_ruleset([*shipped, (name, text.encode("utf-8"))])  # the file still loads, or nothing is written
+            original = path.read_text("utf-8")
+            text, changed = decide(original, rule_id or None, accept)
+            error = _load_error(shipped, name, text)  # the decision breaks nothing, or nothing is written (a file
+            if error is not None and error != _load_error(shipped, name, original):  # that adds to a reviewed
+                raise ReviewError(error)  # one elsewhere does not load alone, before or after)
             if changed:
                 write_atomic(path, text.encode("utf-8"))
         except FILE_ERRORS as exc:
@@ -69,3 +72,15 @@ def review(targets: list[str], accept: bool) -> int:
             continue
         print(f"{shown(target)}: {changed} {'accepted' if accept else 'rejected'}")
     return status
+
+
+def _load_error(shipped: list[tuple[str, bytes]], name: str, text: str) -> str | None:
+    """Why rule file `text` does not load beside the shipped rules, or None."""
+    from cleaner.rulebook.load import build_ruleset
+    from cleaner.rulebook.model import RuleError
+
+    try:
+        build_ruleset([*shipped, (name, text.encode("utf-8"))])
+    except RuleError as exc:
+        return str(exc)
+    return None
