@@ -140,7 +140,8 @@ def _file(g: Group, ruleset: Ruleset, taken: set[str], names: Names) -> tuple[Si
 
 def _identity(g: Group, ruleset: Ruleset, chrome: list[Drafted], names: Names) -> Identity | None:
     """A known site's, a host's, or for a group found from text: the site its pages name (else its most
-    distinctive line) and the fingerprints that tell its pages, lines no other group's page holds."""
+    distinctive line) and the fingerprints that tell its pages: chrome near the pages' ends that few pages
+    of the corpus besides the group's hold."""
     if g.label in ruleset.sites:
         return Identity(g.label, ruleset.sites[g.label].name, extends=True)
     if g.way == "host":

@@ -125,7 +125,8 @@ def merge(base: LearnedText | None, current: LearnedText | None, new: LearnedTex
         return new.render()
     old = base.by_key() if base is not None else {}
     now = current.by_key()
-    proposed = {key: block for key, block in new.by_key().items() if key not in current.rejected()}
+    rejected = current.rejected()
+    proposed = {key: block for key, block in new.by_key().items() if key not in rejected}
     out: list[Block] = []
     for key, block in proposed.items():
         if key in now:

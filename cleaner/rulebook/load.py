@@ -236,8 +236,8 @@ def _rule(path: str, namespace: str, index: int, raw: dict[str, Any], file_lang:
         raise RuleError(path, qid, "keep_line must be true or false")
     until = raw.get("until")
     if until is not None and (action != "cut" or until != "prose"):
-        raise RuleError(path, qid, "'until' belongs to cut rules, and takes \"prose\": the cut ends before the "
-                        "first line after it that reads as prose")
+        raise RuleError(path, qid, "'until' belongs to cut rules, and takes \"prose\": the cut ends where an "
+                        "article's prose goes on after it")
     removes = tuple(_str_list(path, qid, raw, "removes"))
     values = tuple(_str_list(path, qid, raw, "values"))
     if values and len(values) != len(removes):

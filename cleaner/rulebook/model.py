@@ -47,7 +47,7 @@ class Rule:
     field: str | None = None
     date_formats: tuple[str, ...] = ()
     keep_line: bool = False
-    until_prose: bool = False  # a cut that ends before the first line after it that reads as prose
+    until_prose: bool = False  # a cut that ends where an article's prose goes on after it (rulebook.engine)
     lang: frozenset[str] | None = None
     about: str = ""
     removes: tuple[str, ...] = ()
