@@ -46,11 +46,10 @@ def rule_files(dirs: Sequence[str]) -> list[Path]:
     return found
 
 
-def _learned_sites(paths: list[Path]) -> dict[Path, str]:
-    """The site each learned file among `paths` adds to, where it reads."""
+def _learned_sites(files: dict[Path, bytes]) -> dict[Path, str]:
+    """The site each learned file among `files` adds to, where it reads."""
     sites = {}
-    for path in paths:
-        data = path.read_bytes()
+    for path, data in files.items():
         if is_learned_file(data):
             try:
                 sites[path] = str(tomllib.loads(data.decode("utf-8"))["learned"]["site"])
@@ -81,15 +80,15 @@ def lint(paths: Iterable[Path], loaded_with: Iterable[Path] = ()) -> list[Proble
         ruleset = build_ruleset([source])
         owners.update({**{site: source[0] for site in ruleset.sites},
                        **{r.id: source[0] for r in ruleset.generic}})
-    paths = list(paths)
-    sites = _learned_sites(paths)
-    for path in paths:
-        name, data = str(path), path.read_bytes()
+    files = {path: path.read_bytes() for path in paths}
+    sites = _learned_sites(files)
+    for path, data in files.items():
+        name = str(path)
         text = data.decode("utf-8", "replace")
         try:
             # a learned file may add to a site the files loaded beside it define, or the site's learned file in
             # another folder (a reviewed one): read it with them
-            companions = [(str(p), p.read_bytes()) for p, site in sites.items()
+            companions = [(str(p), files[p]) for p, site in sites.items()
                           if path in sites and site == sites[path] and p.parent != path.parent]
             ruleset = build_ruleset(beside + companions + [(name, data)] if is_learned_file(data) else [(name, data)])
         except RuleError as exc:
